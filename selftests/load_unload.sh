@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Load and unload xtcp 50 times while native TCP traffic flows between two
+# namespaces over veth: back-to-back iperf3 runs (new connections during
+# every swap of the demultiplexer), plus one long-lived echo connection
+# over IPv4 and one over IPv6.  No connection may fail or be lost, and IP
+# must never answer a TCP segment with ICMP protocol-unreachable (which it
+# would do if the inet_protos slot were ever empty).
+. "$(dirname "$0")/lib.sh"
+CYCLES=${CYCLES:-50}
+
+xtcp_unload
+netns_pair xa xb 1 || { fail "netns setup"; finish; }
+stop=$(mktemp -u)
+work=$(mktemp -d)
+
+ip netns exec xb iperf3 -s -p 5201 >/dev/null 2>&1 &
+ip netns exec xb python3 "$XTCP_TOP/selftests/tcp_echo.py" server 10.1.0.2 7000 &
+ip netns exec xb python3 "$XTCP_TOP/selftests/tcp_echo.py" server fd00:1::2 7001 &
+sleep 1
+icmp_before=$(snmp_get xb Icmp OutDestUnreachs)
+icmp6_before=$(ip netns exec xb awk '$1 == "Icmp6OutDestUnreachs" { print $2 }' /proc/net/snmp6)
+
+ip netns exec xa python3 "$XTCP_TOP/selftests/tcp_echo.py" client 10.1.0.2 7000 "$stop" \
+	> "$work/echo4" 2>&1 &
+echo4=$!
+ip netns exec xa python3 "$XTCP_TOP/selftests/tcp_echo.py" client fd00:1::2 7001 "$stop" \
+	> "$work/echo6" 2>&1 &
+echo6=$!
+(
+	runs=0; bad=0
+	while [ ! -e "$stop" ]; do
+		if ip netns exec xa iperf3 -c 10.1.0.2 -p 5201 -t 1 > "$work/iperf.last" 2>&1; then
+			runs=$((runs + 1))
+		else
+			bad=$((bad + 1)); cat "$work/iperf.last" >> "$work/iperf.errors"
+		fi
+	done
+	echo "$runs $bad" > "$work/iperf.result"
+) &
+loop=$!
+sleep 2
+
+loaded=0
+for i in $(seq 1 "$CYCLES"); do
+	insmod "$XTCP_KO" || break
+	sleep 0.1
+	rmmod xtcp || break
+	loaded=$((loaded + 1))
+	sleep 0.1
+done
+sleep 1
+touch "$stop"
+wait "$loop"
+e4=0; e6=0
+wait "$echo4" || e4=$?
+wait "$echo6" || e6=$?
+read -r runs bad < "$work/iperf.result"
+
+check "$CYCLES load/unload cycles" test "$loaded" = "$CYCLES"
+if [ "$bad" = 0 ] && [ "$runs" -ge 3 ]; then
+	ok "iperf3 runs during the cycles all succeeded ($runs runs)"
+else
+	fail "iperf3 runs during the cycles all succeeded ($runs ok, $bad failed)"
+	diag "$(tail -20 "$work/iperf.errors" 2>/dev/null)"
+fi
+check "long-lived IPv4 connection survived ($(cat "$work/echo4"))" test "$e4" = 0
+check "long-lived IPv6 connection survived ($(cat "$work/echo6"))" test "$e6" = 0
+icmp_after=$(snmp_get xb Icmp OutDestUnreachs)
+icmp6_after=$(ip netns exec xb awk '$1 == "Icmp6OutDestUnreachs" { print $2 }' /proc/net/snmp6)
+check "no ICMP unreachable sent ($icmp_before -> $icmp_after)" test "$icmp_before" = "$icmp_after"
+check "no ICMPv6 unreachable sent ($icmp6_before -> $icmp6_after)" test "$icmp6_before" = "$icmp6_after"
+check "module unloaded at the end" bash -c '! test -d /sys/module/xtcp'
+rm -rf "$work" "$stop"
+finish
