@@ -5,9 +5,12 @@
  * Layering, bottom up (main.c brings them up in this order and takes
  * them down in reverse):
  *
- *	ctrl.c		per-network-namespace state
+ *	ctrl.c		per-network-namespace state and the net.xtcp sysctls
  *	demux.c		the receive hook in inet_protos[] / inet6_protos[]
  *	socket.c	struct proto / proto_ops, socket(IPPROTO_XTCP)
+ *
+ * The protocol engine (input, output, timers, listen, timewait) talks to
+ * the socket layer only through the functions declared in engine.h.
  */
 #ifndef _NET_XTCP_PROTOCOL_H
 #define _NET_XTCP_PROTOCOL_H
@@ -18,10 +21,15 @@
 #include <linux/stddef.h>
 #include <linux/tcp.h>
 #include <linux/types.h>
+#include <net/inet_timewait_sock.h>
+#include <net/inet_connection_sock.h>
+#include <net/ip.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include <uapi/linux/xtcp.h>
+
+#include "mib.h"
 
 /**
  * struct xtcp_sock - the xtcp control block
@@ -40,6 +48,45 @@ struct xtcp_sock {
 	struct tcp_sock	tcp;
 	unsigned long	flags;
 };
+
+/**
+ * struct xtcp_skb_cb - per-segment control data in skb->cb
+ * @seq: first sequence number of the segment
+ * @end_seq: @seq + SYN + payload length + FIN
+ * @tcp_flags: TCPHDR_* flags of the segment (tcp[13])
+ * @sacked: XTCP_SKB_* state bits (retransmitted, SACKed, lost ...)
+ * @gso_segs: number of MSS-sized segments in this skb (write queue)
+ * @tx_stamp_us: when this skb was (last) sent, in tcp_clock_us() units
+ * @ack_seq: on receive, the segment's acknowledgment number
+ * @header: on receive, the IP layer's control block, moved here from
+ *	offset 0 so it survives while the skb waits in a queue
+ *
+ * Layout rules: 48 bytes at most (sizeof(skb->cb)); the IP layer's
+ * inet_skb_parm/inet6_skb_parm live at offset 0 on the way in and must
+ * be cleared on the clone handed to the IP layer on the way out.
+ */
+struct xtcp_skb_cb {
+	u32	seq;
+	u32	end_seq;
+	u8	tcp_flags;
+	u8	sacked;
+	u16	gso_segs;
+	u32	ack_seq;
+	u64	tx_stamp_us;
+	union {
+		struct inet_skb_parm	h4;
+#if IS_ENABLED(CONFIG_IPV6)
+		struct inet6_skb_parm	h6;
+#endif
+	} header;
+};
+
+#define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/* XTCP_SKB_CB(skb)->sacked bits. */
+#define XTCP_SKB_RETRANS	0x01	/* retransmitted at least once */
+#define XTCP_SKB_SACKED		0x02	/* SACKed by the peer */
+#define XTCP_SKB_LOST		0x04	/* marked lost, awaiting retransmit */
 
 static_assert(offsetof(struct xtcp_sock, tcp) == 0);
 
@@ -76,6 +123,52 @@ struct xtcp6_sock {
  */
 struct xtcp_pernet {
 	int	default_enable;
+
+	/* net.xtcp.tcp_* knobs: Linux 6.12 names, units and defaults.
+	 * Seconds and milliseconds are stored in jiffies where Linux's
+	 * sysctl does the same (proc_dointvec_jiffies), so the engine never
+	 * converts on the fast path.
+	 */
+	int	sysctl_tcp_syn_retries;		/* 6 */
+	int	sysctl_tcp_synack_retries;	/* 5 */
+	int	sysctl_tcp_orphan_retries;	/* 0 (means 8) */
+	int	sysctl_tcp_retries1;		/* 3 */
+	int	sysctl_tcp_retries2;		/* 15 */
+	int	sysctl_tcp_fin_timeout;		/* 60 s, jiffies */
+	int	sysctl_tcp_keepalive_time;	/* 7200 s, jiffies */
+	int	sysctl_tcp_keepalive_intvl;	/* 75 s, jiffies */
+	int	sysctl_tcp_keepalive_probes;	/* 9 */
+	int	sysctl_tcp_timestamps;		/* 1 */
+	int	sysctl_tcp_window_scaling;	/* 1 */
+	int	sysctl_tcp_sack;		/* 1 */
+	int	sysctl_tcp_tw_reuse;		/* 2: loopback only */
+	int	sysctl_tcp_max_syn_backlog;	/* scales with memory */
+	int	sysctl_tcp_invalid_ratelimit;	/* 500 ms, jiffies */
+	int	sysctl_tcp_rmem[3];		/* 4096 131072 6291456 */
+	int	sysctl_tcp_wmem[3];		/* 4096 16384 4194304 */
+	int	sysctl_tcp_base_mss;		/* 1024 */
+	int	sysctl_tcp_min_snd_mss;		/* 48 */
+	int	sysctl_tcp_rfc1337;		/* 0 */
+	int	sysctl_tcp_abort_on_overflow;	/* 0 */
+
+	/* TIME_WAIT accounting: xtcp's own death row, so that
+	 * net.xtcp.tcp_max_tw_buckets bounds xtcp's TIME_WAIT sockets and
+	 * not native TCP's.  .hashinfo is the namespace's TCP hash table,
+	 * which xtcp shares with native TCP (see design.rst, "Port space").
+	 */
+	struct inet_timewait_death_row tw_death_row;
+
+	/* Control sockets for segments sent without a full socket (RST
+	 * to a closed port's peers, ACKs from TIME_WAIT), one per CPU
+	 * and family, as native TCP has.
+	 */
+	struct sock * __percpu *ctl_sk4;
+	struct sock * __percpu *ctl_sk6;
+
+	/* Counters (LINUX_MIB names where the meaning matches); issue 5
+	 * exposes them. Per-CPU, updated without locks.
+	 */
+	struct xtcp_mib __percpu *mib;
 };
 
 extern unsigned int xtcp_pernet_id;

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xtcp: per-namespace counters.
+ *
+ * Names follow Linux's Tcp and TcpExt MIBs (include/uapi/linux/snmp.h)
+ * where the meaning matches, so nstat users read them without a glossary.
+ * Per-CPU and lockless: XTCP_INC_STATS() may be used in any context.
+ */
+#ifndef _NET_XTCP_MIB_H
+#define _NET_XTCP_MIB_H
+
+#include <linux/percpu.h>
+
+enum xtcp_mib_field {
+	XTCP_MIB_ACTIVEOPENS,		/* Tcp ActiveOpens */
+	XTCP_MIB_PASSIVEOPENS,		/* Tcp PassiveOpens */
+	XTCP_MIB_ATTEMPTFAILS,		/* Tcp AttemptFails */
+	XTCP_MIB_ESTABRESETS,		/* Tcp EstabResets */
+	XTCP_MIB_INSEGS,		/* Tcp InSegs */
+	XTCP_MIB_OUTSEGS,		/* Tcp OutSegs */
+	XTCP_MIB_RETRANSSEGS,		/* Tcp RetransSegs */
+	XTCP_MIB_INERRS,		/* Tcp InErrs */
+	XTCP_MIB_OUTRSTS,		/* Tcp OutRsts */
+	XTCP_MIB_CSUMERRORS,		/* Tcp InCsumErrors */
+	XTCP_MIB_LISTENOVERFLOWS,	/* TcpExt ListenOverflows */
+	XTCP_MIB_LISTENDROPS,		/* TcpExt ListenDrops */
+	XTCP_MIB_TIMEWAITED,		/* TcpExt TW */
+	XTCP_MIB_TIMEWAITRECYCLED,	/* TcpExt TWRecycled */
+	XTCP_MIB_TCPTIMEWAITOVERFLOW,	/* TcpExt TCPTimeWaitOverflow */
+	XTCP_MIB_TCPTIMEOUTS,		/* TcpExt TCPTimeouts */
+	XTCP_MIB_TCPCHALLENGEACK,	/* TcpExt TCPChallengeACK */
+	XTCP_MIB_TCPSYNCHALLENGE,	/* TcpExt TCPSYNChallenge */
+	XTCP_MIB_PAWSESTABREJECTED,	/* TcpExt PAWSEstab */
+	XTCP_MIB_DELAYEDACKS,		/* TcpExt DelayedACKs */
+	XTCP_MIB_TCPABORTONDATA,	/* TcpExt TCPAbortOnData */
+	XTCP_MIB_TCPABORTONCLOSE,	/* TcpExt TCPAbortOnClose */
+	XTCP_MIB_TCPABORTONTIMEOUT,	/* TcpExt TCPAbortOnTimeout */
+	XTCP_MIB_TCPABORTONLINGER,	/* TcpExt TCPAbortOnLinger */
+	XTCP_MIB_TCPREQQFULLDROP,	/* TcpExt TCPReqQFullDrop */
+	XTCP_MIB_TCPBACKLOGDROP,	/* TcpExt TCPBacklogDrop */
+	XTCP_MIB_TCPOFOQUEUE,		/* TcpExt TCPOFOQueue */
+	XTCP_MIB_TCPRCVQDROP,		/* TcpExt TCPRcvQDrop */
+	XTCP_MIB_TCPORIGDATASENT,	/* TcpExt TCPOrigDataSent */
+	XTCP_MIB_MAX
+};
+
+struct xtcp_mib {
+	unsigned long	mibs[XTCP_MIB_MAX];
+};
+
+#define XTCP_INC_STATS(net, field) \
+	this_cpu_inc(xtcp_pernet(net)->mib->mibs[field])
+#define XTCP_ADD_STATS(net, field, n) \
+	this_cpu_add(xtcp_pernet(net)->mib->mibs[field], n)
+
+#endif /* _NET_XTCP_MIB_H */
