@@ -89,6 +89,23 @@ static void create_family(int family, const char *fam)
 	}
 }
 
+static int hold(int secs)
+{
+	int fd4 = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
+	int fd6 = socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP);
+
+	if (fd4 < 0 || fd6 < 0) {
+		perror("socket");
+		return 1;
+	}
+	printf("holding\n");
+	fflush(stdout);
+	sleep(secs);
+	close(fd4);
+	close(fd6);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "create";
@@ -110,19 +127,7 @@ int main(int argc, char **argv)
 		       "%s: socket() is EPROTONOSUPPORT without the module",
 		       "both", fd4 < 0 ? e4 : 0);
 	} else if (!strcmp(mode, "hold") && argc > 2) {
-		int fd4 = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
-		int fd6 = socket(AF_INET6, SOCK_STREAM, IPPROTO_XTCP);
-
-		if (fd4 < 0 || fd6 < 0) {
-			perror("socket");
-			return 1;
-		}
-		printf("holding\n");
-		fflush(stdout);
-		sleep(atoi(argv[2]));
-		close(fd4);
-		close(fd6);
-		return 0;
+		return hold(atoi(argv[2]));
 	} else {
 		fprintf(stderr, "usage: socket_api create|absent|hold SECS\n");
 		return 2;
