@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 		       "%s: socket() is EPROTONOSUPPORT without the module",
 		       "both", fd4 < 0 ? e4 : 0);
 	} else if (!strcmp(mode, "hold") && argc > 2) {
-		return hold(atoi(argv[2]));
+		nfail = hold(atoi(argv[2]));
 	} else {
 		fprintf(stderr, "usage: socket_api create|absent|hold SECS\n");
 		return 2;
