@@ -26,9 +26,9 @@ PRE_BUILD = true
 endif
 
 .PHONY: all modules setup clean lint check run bench debug-kernel \
-	debug-modules selftests kunit
+	debug-modules selftests kunit tools
 
-all: modules
+all: modules tools
 
 modules:
 	@$(PRE_BUILD)
@@ -48,8 +48,12 @@ debug-modules:
 selftests:
 	$(MAKE) -C selftests
 
+# Userspace tools: the xtcpize LD_PRELOAD shim.
+tools:
+	@if [ -d tools/xtcpize ]; then $(MAKE) -C tools/xtcpize; fi
+
 lint:
-	scripts/lint
+	scripts/check --only build
 
 kunit:
 	scripts/check --only kunit
@@ -66,4 +70,5 @@ bench:
 clean:
 	-[ -d "$(KDIR_CMD)" ] && $(MAKE) -C "$(KDIR_CMD)" M=$(TOP) clean
 	$(MAKE) -C selftests clean
+	@if [ -d tools/xtcpize ]; then $(MAKE) -C tools/xtcpize clean; fi
 	rm -rf out
