@@ -64,6 +64,10 @@ def main():
     loaded(False)
     base = statistics.median(res['native, xtcp unloaded'])
     load = statistics.median(res['native, xtcp loaded'])
+    # Each loaded run is paired with the unloaded run just before it;
+    # the median of the pair ratios cancels slow drift of the host.
+    pairs = statistics.median(l / u for u, l in zip(res['native, xtcp unloaded'],
+                                                     res['native, xtcp loaded']))
     lines = [
         'xtcp benchmark: %s, %d runs x %ds, QEMU TCG, 2 vCPUs'
         % (os.uname().release, RUNS, DURATION),
@@ -73,6 +77,10 @@ def main():
         '%-44s %7.3f Gb/s %8s' % ('native bulk (iperf3), xtcp unloaded', base, '1.000'),
         '%-44s %7.3f Gb/s %8.3f' % ('native bulk (iperf3), xtcp loaded', load,
                                     load / base),
+        '',
+        'ratio = median(loaded) / median(unloaded); median of per-pair',
+        'ratios (each loaded run against the unloaded run before it): %.3f'
+        % pairs,
     ]
     text = '\n'.join(lines) + '\n'
     print('\n' + text)
