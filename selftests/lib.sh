@@ -63,10 +63,14 @@ run_tap() {
 		case "$line" in
 		"not ok "*)
 			n=$((n + 1)); bad=$((bad + 1))
-			fail "$prefix: $(echo "$line" | sed -E 's/^not ok [0-9]+ //')" ;;
+			line=${line#not ok }
+			line=${line#"${line%%[!0-9]*}"}
+			fail "$prefix: ${line# }" ;;
 		"ok "*)
 			n=$((n + 1))
-			line=$(echo "$line" | sed -E 's/^ok [0-9]+ //')
+			line=${line#ok }
+			line=${line#"${line%%[!0-9]*}"}
+			line=${line# }
 			case "$line" in
 			*"# SKIP"*) skip "$prefix: ${line%%# SKIP*}" "${line#*# SKIP}" ;;
 			*) ok "$prefix: $line" ;;

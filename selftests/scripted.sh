@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Scripted-peer cases (peer.py): crafted segments into a namespace and the
+# exact segments that come back, for what two real stacks cannot produce:
+# option negotiation per offer, simultaneous open, old duplicate SYN-ACK /
+# bad ACK in SYN_SENT, retransmitted FIN in TIME_WAIT, RFC 5961 RST and SYN
+# validation, RST to a closed port.  Native TCP first (must pass), then
+# xtcp.
+. "$(dirname "$0")/lib.sh"
+X=8
+SUT=xsut$X
+PEER=xpeer$X
+
+protos="0"
+if xtcp_load; then
+	protos="0,$IPPROTO_XTCP"
+else
+	skip "xtcp cases" "xtcp.ko did not load"
+fi
+netns_pair "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
+sut_mac=$(ip netns exec "$SUT" cat /sys/class/net/veth0/address)
+peer_mac=$(ip netns exec "$PEER" cat /sys/class/net/veth0/address)
+# .9 is the scripted peer: the SUT reaches it through a static neighbour,
+# the peer namespace does not own it (and does not forward), so only
+# peer.py answers.
+ip -n "$SUT" neigh replace "10.$X.0.9" lladdr "$peer_mac" dev veth0 nud permanent
+ip -n "$SUT" neigh replace "fd00:$X::9" lladdr "$peer_mac" dev veth0 nud permanent
+# Segments on the wire exactly as TCP cut them.
+ip netns exec "$SUT" ethtool -K veth0 tso off gso off gro off >/dev/null 2>&1
+
+run_tap "peer" /usr/bin/python3 "$XTCP_TOP/selftests/peer.py" \
+	--sut "$SUT" --peer "$PEER" --sut-mac "$sut_mac" --peer-mac "$peer_mac" \
+	-x "$X" --protos "$protos"
+finish
