@@ -7,9 +7,19 @@
  * ICMP errors quoting a TCP header to that entry's err_handler. xtcp
  * speaks TCP on the wire, so it shares protocol 6 with the native stack:
  * it puts its own entry in those slots and decides per segment. Segments
- * for 4-tuples that xtcp owns will go to xtcp; all others go to the
- * native handler untouched. xtcp owns nothing yet, so today every
- * segment and every ICMP error is forwarded.
+ * for 4-tuples that xtcp owns go to xtcp; all others go to the native
+ * handler untouched.
+ *
+ * Steering: xtcp shares the namespace's TCP hash table with native TCP,
+ * so a socket found there is either stack's; xtcp_owns() tells them
+ * apart (full, request and TIME_WAIT socks all carry their proto).
+ * Established native traffic arrives early-demuxed (skb->sk set by
+ * tcp_v4_early_demux()), and costs one pointer compare.  Otherwise the
+ * established table, then the listeners (reuseport groups included), are
+ * searched; when that finds nothing of xtcp's, the reference is dropped
+ * and the native handler does its own lookup.  ICMP errors are steered
+ * the same way by the quoted TCP header, so tcp_v4_err() never sees an
+ * xtcp socket.
  *
  * Rules for the slots (there is no lock; the core's own
  * inet_add_protocol()/inet_del_protocol() work the same way):
@@ -36,8 +46,9 @@
  *   before may still be inside xtcp's handler, and the module's text
  *   and these entries must outlive it.
  *
- * The forwarding path is one extra indirect call per segment (per GRO
- * super-segment), with no locks, atomics or shared writes.
+ * The forwarding path for early-demuxed native segments is one extra
+ * indirect call and one compare per segment (per GRO super-segment),
+ * with no locks, atomics or shared writes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -49,25 +60,108 @@
 #include <linux/skbuff.h>
 #include <net/protocol.h>
 
+#include <net/inet6_hashtables.h>
+#include <net/inet_hashtables.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "engine.h"
 #include "protocol.h"
+
+/* Take over the socket early demux attached to @skb. */
+static struct sock *xtcp_demux_steal(struct sk_buff *skb)
+{
+	bool refcounted, prefetched;
+	struct sock *sk;
+
+	sk = skb_steal_sock(skb, &refcounted, &prefetched);
+	if (!refcounted && !refcount_inc_not_zero(&sk->sk_refcnt))
+		return NULL;
+	return sk;
+}
 
 /* Typed as the slot is; never written through. */
 static struct net_protocol *xtcp_native_v4 __ro_after_init;
 
-static int xtcp_v4_rcv(struct sk_buff *skb)
+/* An xtcp socket (with a reference) for @skb, or NULL. */
+static struct sock *xtcp_demux_lookup_v4(struct sk_buff *skb)
 {
+	struct net *net = dev_net_rcu(skb->dev);
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	const struct tcphdr *th;
+	const struct iphdr *iph;
+	struct sock *sk;
+
+	if (skb->pkt_type != PACKET_HOST ||
+	    !pskb_may_pull(skb, sizeof(struct tcphdr)))
+		return NULL;
+	th = (const struct tcphdr *)skb->data;
+	if (th->doff < sizeof(struct tcphdr) / 4)
+		return NULL;
+	iph = ip_hdr(skb);
+	sk = __inet_lookup_established(net, hinfo, iph->saddr, th->source,
+				       iph->daddr, ntohs(th->dest),
+				       inet_iif(skb), inet_sdif(skb));
+	if (sk) {
+		if (xtcp_owns(sk))
+			return sk;
+		sock_gen_put(sk);
+		return NULL;
+	}
+	sk = __inet_lookup_listener(net, hinfo, skb, __tcp_hdrlen(th),
+				    iph->saddr, th->source, iph->daddr,
+				    ntohs(th->dest), inet_iif(skb),
+				    inet_sdif(skb));
+	if (sk && xtcp_owns(sk) && refcount_inc_not_zero(&sk->sk_refcnt))
+		return sk;
+	return NULL;
+}
+
+static int xtcp_demux_v4_rcv(struct sk_buff *skb)
+{
+	struct sock *sk = skb->sk;
+
+	if (sk) {
+		if (likely(!xtcp_owns(sk)))
+			return xtcp_native_v4->handler(skb);
+		sk = xtcp_demux_steal(skb);
+		if (!sk) {
+			kfree_skb(skb);
+			return 0;
+		}
+		return xtcp_v4_rcv(skb, sk);
+	}
+	sk = xtcp_demux_lookup_v4(skb);
+	if (sk)
+		return xtcp_v4_rcv(skb, sk);
 	return xtcp_native_v4->handler(skb);
 }
 
-static int xtcp_v4_err(struct sk_buff *skb, u32 info)
+static int xtcp_demux_v4_err(struct sk_buff *skb, u32 info)
 {
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	struct net *net = dev_net_rcu(skb->dev);
+	const struct tcphdr *th;
+	struct sock *sk;
+
+	th = (const struct tcphdr *)(skb->data + (iph->ihl << 2));
+	sk = __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
+				       iph->daddr, th->dest, iph->saddr,
+				       ntohs(th->source), inet_iif(skb), 0);
+	if (sk) {
+		if (xtcp_owns(sk))
+			return xtcp_v4_err(skb, info, sk);
+		sock_gen_put(sk);
+	}
 	return xtcp_native_v4->err_handler(skb, info);
 }
 
 /* Flags are copied from the native entry at install. */
 static struct net_protocol xtcp_v4_protocol __ro_after_init = {
-	.handler	= xtcp_v4_rcv,
-	.err_handler	= xtcp_v4_err,
+	.handler	= xtcp_demux_v4_rcv,
+	.err_handler	= xtcp_demux_v4_err,
 };
 
 /*
@@ -131,22 +225,86 @@ static struct inet6_protocol *xtcp_native_v6 __ro_after_init;
 /* Whether the IPv6 slot holds xtcp's entry (IPv6 may be disabled). */
 static bool xtcp_demux_v6_installed __ro_after_init;
 
-static int xtcp_v6_rcv(struct sk_buff *skb)
+static struct sock *xtcp_demux_lookup_v6(struct sk_buff *skb)
 {
+	struct net *net = dev_net_rcu(skb->dev);
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	const struct ipv6hdr *ip6h;
+	const struct tcphdr *th;
+	struct sock *sk;
+
+	if (skb->pkt_type != PACKET_HOST ||
+	    !pskb_may_pull(skb, sizeof(struct tcphdr)))
+		return NULL;
+	th = (const struct tcphdr *)skb->data;
+	if (th->doff < sizeof(struct tcphdr) / 4)
+		return NULL;
+	ip6h = ipv6_hdr(skb);
+	sk = __inet6_lookup_established(net, hinfo, &ip6h->saddr, th->source,
+					&ip6h->daddr, ntohs(th->dest),
+					inet6_iif(skb), inet6_sdif(skb));
+	if (sk) {
+		if (xtcp_owns(sk))
+			return sk;
+		sock_gen_put(sk);
+		return NULL;
+	}
+	sk = inet6_lookup_listener(net, hinfo, skb, __tcp_hdrlen(th),
+				   &ip6h->saddr, th->source, &ip6h->daddr,
+				   ntohs(th->dest), inet6_iif(skb),
+				   inet6_sdif(skb));
+	if (sk && xtcp_owns(sk) && refcount_inc_not_zero(&sk->sk_refcnt))
+		return sk;
+	return NULL;
+}
+
+static int xtcp_demux_v6_rcv(struct sk_buff *skb)
+{
+	struct sock *sk = skb->sk;
+
+	if (sk) {
+		if (likely(!xtcp_owns(sk)))
+			return xtcp_native_v6->handler(skb);
+		sk = xtcp_demux_steal(skb);
+		if (!sk) {
+			kfree_skb(skb);
+			return 0;
+		}
+		return xtcp_v6_rcv(skb, sk);
+	}
+	sk = xtcp_demux_lookup_v6(skb);
+	if (sk)
+		return xtcp_v6_rcv(skb, sk);
 	return xtcp_native_v6->handler(skb);
 }
 
-static int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
-		       u8 type, u8 code, int offset, __be32 info)
+static int xtcp_demux_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
+			     u8 type, u8 code, int offset, __be32 info)
 {
+	const struct ipv6hdr *hdr = (const struct ipv6hdr *)skb->data;
+	struct net *net = dev_net_rcu(skb->dev);
+	const struct tcphdr *th;
+	struct sock *sk;
+
+	th = (const struct tcphdr *)(skb->data + offset);
+	sk = __inet6_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
+					&hdr->daddr, th->dest, &hdr->saddr,
+					ntohs(th->source), skb->dev->ifindex,
+					inet6_sdif(skb));
+	if (sk) {
+		if (xtcp_owns(sk))
+			return xtcp_v6_err(skb, opt, type, code, offset, info,
+					   sk);
+		sock_gen_put(sk);
+	}
 	return xtcp_native_v6->err_handler(skb, opt, type, code, offset,
 					   info);
 }
 
 /* Flags are copied from the native entry at install. */
 static struct inet6_protocol xtcp_v6_protocol __ro_after_init = {
-	.handler	= xtcp_v6_rcv,
-	.err_handler	= xtcp_v6_err,
+	.handler	= xtcp_demux_v6_rcv,
+	.err_handler	= xtcp_demux_v6_err,
 };
 
 /* As xtcp_demux_install_v4(). */

@@ -5,11 +5,21 @@
  * Each layer may rely on the ones brought up before it, so init goes
  * bottom up and exit, like the error unwinding, top down:
  *
- *	1. per-namespace state	sockets and sysctls will look it up
- *	2. receive demux	in place before any xtcp socket can exist,
+ *	1. per-namespace state	sockets and sysctls will look it up; its
+ *				pernet init also runs the engine's
+ *				per-namespace part
+ *	2. engine		control sockets and slabs the data path uses
+ *	3. receive demux	in place before any xtcp socket can exist,
  *				so no segment for one can miss it
- *	3. sockets		last: socket(IPPROTO_XTCP) works from here,
+ *	4. sockets		last: socket(IPPROTO_XTCP) works from here,
  *				so no step after it may fail
+ *
+ * Every xtcp socket holds a module reference, and so does every
+ * TIME_WAIT minisock (inet_twsk_alloc() takes one on the proto's owner),
+ * so rmmod is refused until the last of them is gone: up to 60 s after
+ * the last connection closed.  Unload still purges minisocks, after
+ * socket creation has stopped and before their slabs are freed, with the
+ * demux in place, in case a later kernel stops taking that reference.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,8 +27,10 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/net.h>
+#include <linux/netdevice.h>
 #include <linux/printk.h>
 
+#include "engine.h"
 #include "protocol.h"
 
 static int __init xtcp_init(void)
@@ -28,6 +40,10 @@ static int __init xtcp_init(void)
 	err = xtcp_ctrl_init();
 	if (err)
 		goto err_ctrl;
+
+	err = xtcp_engine_init();
+	if (err)
+		goto err_engine;
 
 	err = xtcp_demux_init();
 	if (err)
@@ -44,6 +60,8 @@ static int __init xtcp_init(void)
 err_socket:
 	xtcp_demux_exit();
 err_demux:
+	xtcp_engine_exit();
+err_engine:
 	xtcp_ctrl_exit();
 err_ctrl:
 	pr_err("failed to load: %d\n", err);
@@ -52,12 +70,20 @@ err_ctrl:
 
 /*
  * The kernel runs this only once the module refcount is zero, and every
- * xtcp socket holds a reference, so no xtcp socket exists here.
+ * xtcp socket and minisock holds a reference, so none should exist here;
+ * the purge is a safety net.
  */
 static void __exit xtcp_exit(void)
 {
+	xtcp_socket_stop();
+	xtcp_timewait_purge_all();
+	/* Softirq readers that found a minisock drop their reference
+	 * inside an RCU read-side section.
+	 */
+	synchronize_net();
 	xtcp_socket_exit();
 	xtcp_demux_exit();
+	xtcp_engine_exit();
 	xtcp_ctrl_exit();
 
 	pr_info("unloaded, native TCP handlers restored\n");

@@ -7,7 +7,8 @@
  *
  *	ctrl.c		per-network-namespace state and the net.xtcp sysctls
  *	demux.c		the receive hook in inet_protos[] / inet6_protos[]
- *	socket.c	struct proto / proto_ops, socket(IPPROTO_XTCP)
+ *	socket.c	struct proto / proto_ops, socket(IPPROTO_XTCP);
+ *			socket6.c the AF_INET6 side, sockopt.c SOL_TCP
  *
  * The protocol engine (input, output, timers, listen, timewait) talks to
  * the socket layer only through the functions declared in engine.h.
@@ -18,6 +19,9 @@
 #include <linux/build_bug.h>
 #include <linux/container_of.h>
 #include <linux/ipv6.h>
+#include <linux/percpu.h>
+#include <linux/percpu_counter.h>
+#include <linux/poll.h>
 #include <linux/stddef.h>
 #include <linux/tcp.h>
 #include <linux/types.h>
@@ -26,6 +30,8 @@
 #include <net/ip.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/sock.h>
+#include <net/tcp.h>
 
 #include <uapi/linux/xtcp.h>
 
@@ -169,6 +175,11 @@ struct xtcp_pernet {
 	 * exposes them. Per-CPU, updated without locks.
 	 */
 	struct xtcp_mib __percpu *mib;
+
+	/* The net.xtcp sysctl table registered for this namespace (a copy
+	 * of ctrl.c's template pointing into this struct).
+	 */
+	struct ctl_table_header *sysctl_hdr;
 };
 
 extern unsigned int xtcp_pernet_id;
@@ -181,10 +192,80 @@ static inline struct xtcp_pernet *xtcp_pernet(const struct net *net)
 int xtcp_ctrl_init(void);
 void xtcp_ctrl_exit(void);
 
+/* net.xtcp.tcp_mem, in pages, global as net.ipv4.tcp_mem is (ctrl.c). */
+extern long xtcp_sysctl_mem[3];
+
 int xtcp_demux_init(void);
 void xtcp_demux_exit(void);
 
 int xtcp_socket_init(void);
+/* Module unload, in two steps: stop creating sockets (protosw entries
+ * gone), then, once the TIME_WAIT minisocks are purged, free the slabs.
+ */
+void xtcp_socket_stop(void);
 void xtcp_socket_exit(void);
+
+/*
+ * Memory accounting of xtcp sockets (socket.c), separate from native
+ * TCP's, whose counters are not exported: struct proto points at these.
+ */
+extern atomic_long_t xtcp_memory_allocated;
+extern struct percpu_counter xtcp_sockets_allocated;
+extern unsigned long xtcp_memory_pressure;
+DECLARE_PER_CPU(int, xtcp_memory_per_cpu_fw_alloc);
+DECLARE_PER_CPU(unsigned int, xtcp_orphan_count);
+
+/* Orphaned xtcp sockets right now (tcp_orphan_count_sum()). */
+int xtcp_orphan_count_sum(void);
+void xtcp_enter_memory_pressure(struct sock *sk);
+void xtcp_leave_memory_pressure(struct sock *sk);
+
+/* sk->sk_write_space of every xtcp socket (sk_stream_write_space()):
+ * the engine calls it when acknowledged data frees send buffer.
+ */
+void xtcp_stream_write_space(struct sock *sk);
+
+/* Socket layer pieces shared by the two families (socket.c, sockopt.c;
+ * socket6.c builds the AF_INET6 proto from them).
+ */
+int xtcp_sock_init_common(struct sock *sk,
+			  const struct inet_connection_sock_af_ops *af_ops);
+void xtcp_sock_destroy(struct sock *sk);
+int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+int xtcp_disconnect(struct sock *sk, int flags);
+void xtcp_close(struct sock *sk, long timeout);
+void xtcp_shutdown(struct sock *sk, int how);
+int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		 int flags, int *addr_len);
+int xtcp_ioctl(struct sock *sk, int cmd, int *karg);
+bool xtcp_stream_memory_free(const struct sock *sk, int wake);
+int xtcp_listen(struct socket *sock, int backlog);
+int xtcp_get_port(struct sock *sk, unsigned short snum);
+__poll_t xtcp_poll(struct file *file, struct socket *sock,
+		   poll_table *wait);
+int xtcp_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int xtcp_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen);
+
+#if IS_ENABLED(CONFIG_IPV6)
+int xtcp_socket6_init(void);
+void xtcp_socket6_stop(void);
+void xtcp_socket6_exit(void);
+#else
+static inline int xtcp_socket6_init(void)
+{
+	return 0;
+}
+
+static inline void xtcp_socket6_stop(void)
+{
+}
+
+static inline void xtcp_socket6_exit(void)
+{
+}
+#endif
 
 #endif /* _NET_XTCP_PROTOCOL_H */

@@ -1,0 +1,1466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp: segment reception and the RFC 9293 state machine.
+ *
+ * demux.c hands every segment for an xtcp socket (full, request or
+ * TIME_WAIT) to xtcp_v4_rcv()/xtcp_v6_rcv().  They validate the header
+ * and checksum, move the IP control block out of the way, fill
+ * XTCP_SKB_CB and strip the TCP header (skb->data is the payload from
+ * then on; tcp_hdr() still finds the header).  Listeners are handled
+ * without the socket lock (the request-sock machinery is lockless, as
+ * native TCP's is); other full sockets under bh_lock_sock(), or through
+ * the backlog when the owner holds the socket lock.
+ *
+ * Segment processing follows RFC 9293 section 3.10.7 with the checks
+ * native Linux adds: PAWS (RFC 7323), RFC 5961 challenge ACKs for
+ * in-window RST and SYN, and old-ACK detection.
+ *
+ * The receive queue: skbs whose data is [seq, seq + len) (seq may lie
+ * before copied_seq when a retransmission overlapped what was already
+ * queued; readers skip copied_seq - seq bytes), with a FIN right after
+ * the data when XTCP_SKB_CB(skb)->tcp_flags has TCPHDR_FIN.  A FIN
+ * without data is queued as a zero-length skb.
+ */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/module.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/icmp.h>
+#include <net/inet_connection_sock.h>
+#include <net/inet_hashtables.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <net/xfrm.h>
+
+#include "engine_priv.h"
+
+bool xtcp_owns(const struct sock *sk)
+{
+	const struct proto *prot = READ_ONCE(sk->sk_prot);
+
+	return prot && prot->owner == THIS_MODULE;
+}
+
+/* --- state changes --- */
+
+void xtcp_set_state(struct sock *sk, int state)
+{
+	int old = sk->sk_state;
+
+	if (state == TCP_CLOSE) {
+		if (old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT)
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ESTABRESETS);
+		sk->sk_prot->unhash(sk);
+		if (inet_csk(sk)->icsk_bind_hash &&
+		    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			inet_put_port(sk);
+	}
+	inet_sk_set_state(sk, state);
+}
+
+void xtcp_done(struct sock *sk)
+{
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
+	xtcp_set_state(sk, TCP_CLOSE);
+	inet_csk_clear_xmit_timers(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		inet_csk_destroy_sock(sk);
+}
+
+void xtcp_done_with_error(struct sock *sk, int err)
+{
+	WRITE_ONCE(sk->sk_err, err);
+	smp_wmb(); /* sk_err before the state change is seen */
+	xtcp_purge_queues(sk);
+	xtcp_done(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_error_report(sk);
+}
+
+/* A valid RST arrived. */
+void xtcp_reset(struct sock *sk)
+{
+	int err;
+
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		err = ECONNREFUSED;
+		break;
+	case TCP_CLOSE_WAIT:
+		err = EPIPE;
+		break;
+	case TCP_CLOSE:
+		return;
+	default:
+		err = ECONNRESET;
+	}
+	xtcp_done_with_error(sk, err);
+}
+
+/* --- socket lifetime --- */
+
+void xtcp_init_sock_engine(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct xtcp_pernet *pn = xtcp_sk_pernet(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->out_of_order_queue = RB_ROOT;
+	sk->tcp_rtx_queue = RB_ROOT;
+	INIT_LIST_HEAD(&tp->tsq_node);
+	INIT_LIST_HEAD(&tp->tsorted_sent_queue);
+	xtcp_init_xmit_timers(sk);
+
+	icsk->icsk_rto = XTCP_TIMEOUT_INIT;
+	icsk->icsk_rto_min = XTCP_RTO_MIN;
+	icsk->icsk_delack_max = XTCP_DELACK_MAX;
+	icsk->icsk_sync_mss = xtcp_sync_mss;
+	icsk->icsk_af_ops = &xtcp_ipv4_af_ops;
+	sk->sk_gso_type = SKB_GSO_TCPV4;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		icsk->icsk_af_ops = &xtcp_ipv6_af_ops;
+		sk->sk_gso_type = SKB_GSO_TCPV6;
+	}
+#endif
+	tp->mdev_us = jiffies_to_usecs(XTCP_TIMEOUT_INIT);
+	minmax_reset(&tp->rtt_min, tcp_jiffies32, ~0U);
+	xtcp_init_cwnd(sk);
+	tp->app_limited = ~0U;
+	tp->rate_app_limited = 1;
+	tp->reordering = TCP_FASTRETRANS_THRESH;
+	tp->mss_cache = TCP_MSS_DEFAULT;
+	tp->rx_opt.mss_clamp = TCP_MSS_DEFAULT;
+	tp->scaling_ratio = TCP_DEFAULT_SCALING_RATIO;
+	tp->tsoffset = 0;
+	tp->rack.reo_wnd_steps = 1;
+
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(pn->sysctl_tcp_wmem[1]) ?: 16384);
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(pn->sysctl_tcp_rmem[1]) ?: 131072);
+}
+
+void xtcp_destroy_sock_engine(struct sock *sk)
+{
+	inet_csk_clear_xmit_timers(sk);
+	xtcp_purge_queues(sk);
+	if (inet_csk(sk)->icsk_bind_hash)
+		inet_put_port(sk);
+}
+
+/* --- RTT and RTO (RFC 6298 with native Linux's scaling and bounds) --- */
+
+void xtcp_set_rto(struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 rto = usecs_to_jiffies((tp->srtt_us >> 3) + tp->rttvar_us);
+
+	inet_csk(sk)->icsk_rto = min_t(u32, rto, XTCP_RTO_MAX);
+}
+
+void xtcp_rtt_estimator(struct sock *sk, long m)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 rto_min_us = jiffies_to_usecs(XTCP_RTO_MIN);
+	u32 now = tcp_jiffies32;
+
+	if (m <= 0)
+		m = 1;
+	if (tp->srtt_us) {
+		long err = m - (tp->srtt_us >> 3);
+
+		tp->srtt_us += err;		/* srtt = 7/8 srtt + 1/8 m */
+		if (err < 0)
+			err = -err;
+		err -= tp->mdev_us >> 2;
+		tp->mdev_us += err;		/* mdev = 3/4 mdev + 1/4 |err| */
+	} else {
+		tp->srtt_us = m << 3;
+		tp->mdev_us = m << 1;
+	}
+	if (!tp->srtt_us)
+		tp->srtt_us = 1;
+	tp->mdev_max_us = tp->mdev_us;
+	tp->rttvar_us = max(tp->mdev_us, rto_min_us);
+	if (!tp->rtt_min.s[0].v || m < tp->rtt_min.s[0].v ||
+	    tp->rtt_min.s[0].v == ~0U)
+		minmax_reset(&tp->rtt_min, now, m);
+	xtcp_set_rto(sk);
+}
+
+/* --- receive helpers --- */
+
+bool xtcp_check_csum(struct sk_buff *skb, int family)
+{
+	__sum16 err;
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (family == AF_INET6)
+		err = skb_checksum_init(skb, IPPROTO_TCP, ip6_compute_pseudo);
+	else
+#endif
+		err = skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo);
+	if (err)
+		return false;
+	if (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb))
+		return false;
+	return true;
+}
+
+void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->tcp_flags = tcp_flag_byte(th);
+	cb->sacked = 0;
+	cb->gso_segs = 0;
+	cb->tx_stamp_us = 0;
+}
+
+void xtcp_enter_quickack(struct sock *sk, unsigned int cnt)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	unsigned int quick;
+
+	quick = tp->rcv_wnd / (2 * max_t(u32, icsk->icsk_ack.rcv_mss, 1));
+	quick = clamp(quick, 2U, cnt);
+	if (quick > icsk->icsk_ack.quick)
+		icsk->icsk_ack.quick = quick;
+	inet_csk_exit_pingpong_mode(sk);
+	icsk->icsk_ack.ato = XTCP_ATO_MIN;
+}
+
+/* Receive-side bookkeeping for a data segment (native
+ * tcp_event_data_recv()): MSS estimate and delayed-ACK timeout.
+ */
+static void xtcp_event_data_recv(struct sock *sk, struct sk_buff *skb)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	unsigned int seg = skb_shinfo(skb)->gso_size ?: skb->len;
+	u32 now = tcp_jiffies32;
+
+	if (seg > icsk->icsk_ack.rcv_mss)
+		icsk->icsk_ack.rcv_mss = min_t(unsigned int, seg, tp->advmss);
+	inet_csk_schedule_ack(sk);
+
+	if (!icsk->icsk_ack.ato) {
+		/* First data: quick ACKs to open the peer's cwnd. */
+		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
+	} else {
+		int m = now - icsk->icsk_ack.lrcvtime;
+
+		if (m <= XTCP_ATO_MIN / 2) {
+			icsk->icsk_ack.ato = (icsk->icsk_ack.ato >> 1) +
+					     XTCP_ATO_MIN / 2;
+		} else if (m < icsk->icsk_ack.ato) {
+			icsk->icsk_ack.ato = (icsk->icsk_ack.ato >> 1) + m;
+			if (icsk->icsk_ack.ato > icsk->icsk_rto)
+				icsk->icsk_ack.ato = icsk->icsk_rto;
+		} else if (m > icsk->icsk_rto) {
+			xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
+		}
+	}
+	icsk->icsk_ack.lrcvtime = now;
+}
+
+static void xtcp_ack_snd_check(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!inet_csk_ack_scheduled(sk))
+		return;
+	if ((tp->rcv_nxt - tp->rcv_wup) > icsk->icsk_ack.rcv_mss ||
+	    (icsk->icsk_ack.quick && !inet_csk_in_pingpong_mode(sk)) ||
+	    (icsk->icsk_ack.pending & ICSK_ACK_NOW) ||
+	    !RB_EMPTY_ROOT(&tp->out_of_order_queue)) {
+		xtcp_send_ack(sk);
+		return;
+	}
+	xtcp_send_delayed_ack(sk);
+}
+
+/* Charge @skb to the receive buffer, making room from the out-of-order
+ * queue if needed.
+ */
+static bool xtcp_rmem_schedule(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (atomic_read(&sk->sk_rmem_alloc) <= sk->sk_rcvbuf &&
+	    sk_rmem_schedule(sk, skb, skb->truesize))
+		return true;
+	if (!RB_EMPTY_ROOT(&tp->out_of_order_queue)) {
+		xtcp_rbtree_purge(&tp->out_of_order_queue);
+		tp->rx_opt.num_sacks = 0;
+		sk_mem_reclaim(sk);
+		if (atomic_read(&sk->sk_rmem_alloc) <= sk->sk_rcvbuf &&
+		    sk_rmem_schedule(sk, skb, skb->truesize))
+			return true;
+	}
+	return false;
+}
+
+static void xtcp_fin(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	inet_csk_schedule_ack(sk);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		xtcp_set_state(sk, TCP_CLOSE_WAIT);
+		inet_csk_enter_pingpong_mode(sk);
+		break;
+	case TCP_FIN_WAIT1:
+		/* Simultaneous close. */
+		xtcp_send_ack(sk);
+		xtcp_set_state(sk, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT2:
+		xtcp_send_ack(sk);
+		xtcp_rbtree_purge(&tp->out_of_order_queue);
+		tp->rx_opt.num_sacks = 0;
+		xtcp_time_wait(sk, TCP_TIME_WAIT, 0);
+		return;
+	default:
+		break;
+	}
+	xtcp_rbtree_purge(&tp->out_of_order_queue);
+	tp->rx_opt.num_sacks = 0;
+	sk_mem_reclaim(sk);
+
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK ||
+		    sk->sk_state == TCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/* Append to the receive queue, merging into the tail when contiguous. */
+static bool xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb, bool owned)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool fragstolen;
+	int delta;
+
+	if (!owned && tail && skb->len &&
+	    XTCP_SKB_CB(tail)->end_seq == cb->seq &&
+	    !(XTCP_SKB_CB(tail)->tcp_flags & TCPHDR_FIN) &&
+	    skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
+		atomic_add(delta, &sk->sk_rmem_alloc);
+		sk_mem_charge(sk, delta);
+		XTCP_SKB_CB(tail)->end_seq = cb->end_seq;
+		XTCP_SKB_CB(tail)->tcp_flags |= cb->tcp_flags;
+		kfree_skb_partial(skb, fragstolen);
+		return true;
+	}
+	if (!owned)
+		skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	return false;
+}
+
+/* The SACK blocks we send (RFC 2018): the out-of-order queue as
+ * ranges, the one holding @newest first, in tp->selective_acks[] and
+ * tp->rx_opt.num_sacks as native TCP keeps them.
+ */
+static void xtcp_update_sack_blocks(struct sock *sk, u32 newest)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct tcp_sack_block blocks[XTCP_MAX_SACK_BLOCKS + 1];
+	struct sk_buff *skb;
+	int n = 0, first = -1, i;
+
+	tp->rx_opt.num_sacks = 0;
+	if (!tp->rx_opt.sack_ok)
+		return;
+	skb_rbtree_walk(skb, &tp->out_of_order_queue) {
+		u32 seq = XTCP_SKB_CB(skb)->seq;
+		u32 end = XTCP_SKB_CB(skb)->end_seq;
+
+		if (n && !after(seq, blocks[n - 1].end_seq)) {
+			if (after(end, blocks[n - 1].end_seq))
+				blocks[n - 1].end_seq = end;
+		} else {
+			if (n == ARRAY_SIZE(blocks))
+				break;
+			blocks[n].start_seq = seq;
+			blocks[n].end_seq = end;
+			n++;
+		}
+		if (first < 0 && !before(newest, seq) && before(newest, end))
+			first = n - 1;
+	}
+	if (first < 0)
+		first = 0;
+	if (n)
+		tp->selective_acks[tp->rx_opt.num_sacks++] = blocks[first];
+	for (i = 0; i < n && tp->rx_opt.num_sacks < XTCP_MAX_SACK_BLOCKS; i++)
+		if (i != first)
+			tp->selective_acks[tp->rx_opt.num_sacks++] = blocks[i];
+}
+
+/* Move what became in-order from the out-of-order queue. */
+static void xtcp_ofo_queue(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct rb_node *p;
+	bool fin = false;
+
+	while ((p = rb_first(&tp->out_of_order_queue))) {
+		struct sk_buff *skb = rb_to_skb(p);
+
+		if (after(XTCP_SKB_CB(skb)->seq, tp->rcv_nxt))
+			break;
+		rb_erase(p, &tp->out_of_order_queue);
+		if (!after(XTCP_SKB_CB(skb)->end_seq, tp->rcv_nxt)) {
+			kfree_skb(skb);
+			continue;
+		}
+		tp->rcv_nxt = XTCP_SKB_CB(skb)->end_seq;
+		fin = XTCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN;
+		xtcp_queue_rcv(sk, skb, true);
+		if (fin) {
+			xtcp_fin(sk);
+			break;
+		}
+	}
+}
+
+static void xtcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct rb_root *root = &tp->out_of_order_queue;
+	u32 seq = XTCP_SKB_CB(skb)->seq;
+	u32 end_seq = XTCP_SKB_CB(skb)->end_seq;
+	struct rb_node **p = &root->rb_node, *parent = NULL;
+	struct sk_buff *skb1;
+
+	if (!xtcp_rmem_schedule(sk, skb)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPRCVQDROP);
+		kfree_skb(skb);
+		return;
+	}
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPOFOQUEUE);
+	tp->rcv_ooopack += max_t(u16, 1, skb_shinfo(skb)->gso_segs);
+
+	while (*p) {
+		parent = *p;
+		skb1 = rb_to_skb(parent);
+		if (before(seq, XTCP_SKB_CB(skb1)->seq)) {
+			p = &parent->rb_left;
+			continue;
+		}
+		if (before(seq, XTCP_SKB_CB(skb1)->end_seq)) {
+			if (!after(end_seq, XTCP_SKB_CB(skb1)->end_seq)) {
+				/* All of it is queued already. */
+				kfree_skb(skb);
+				return;
+			}
+			if (seq == XTCP_SKB_CB(skb1)->seq) {
+				/* It covers skb1: take its place. */
+				rb_replace_node(&skb1->rbnode, &skb->rbnode,
+						root);
+				kfree_skb(skb1);
+				goto merge_right;
+			}
+		}
+		p = &parent->rb_right;
+	}
+	rb_link_node(&skb->rbnode, parent, p);
+	rb_insert_color(&skb->rbnode, root);
+
+merge_right:
+	/* Drop later skbs that this one covers entirely. */
+	while ((skb1 = skb_rb_next(skb))) {
+		if (!after(end_seq, XTCP_SKB_CB(skb1)->seq))
+			break;
+		if (before(end_seq, XTCP_SKB_CB(skb1)->end_seq))
+			break;
+		rb_erase(&skb1->rbnode, root);
+		kfree_skb(skb1);
+	}
+	skb_set_owner_r(skb, sk);
+}
+
+/* Native tcp_data_queue().  Returns true if @skb was consumed. */
+static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool fin;
+
+	if (cb->tcp_flags & TCPHDR_SYN) {
+		cb->seq++;
+		cb->tcp_flags &= ~TCPHDR_SYN;
+	}
+	if (cb->seq == cb->end_seq)
+		return false;
+	skb_dst_drop(skb);
+	fin = cb->tcp_flags & TCPHDR_FIN;
+
+	if (!before(cb->seq, tp->rcv_nxt) && cb->seq == tp->rcv_nxt) {
+		if (!xtcp_receive_window(tp) && !(fin && !skb->len)) {
+			xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
+			inet_csk_schedule_ack(sk);
+			return false;
+		}
+queue:
+		if (!xtcp_rmem_schedule(sk, skb)) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPRCVQDROP);
+			inet_csk_schedule_ack(sk);
+			return false;
+		}
+		tp->bytes_received += cb->end_seq - tp->rcv_nxt - fin;
+		WRITE_ONCE(tp->rcv_nxt, cb->end_seq);
+		if (skb->len)
+			xtcp_event_data_recv(sk, skb);
+		xtcp_queue_rcv(sk, skb, false);
+		if (fin) {
+			xtcp_fin(sk);
+		} else if (!RB_EMPTY_ROOT(&tp->out_of_order_queue)) {
+			xtcp_ofo_queue(sk);
+			/* A hole was filled: ACK at once (RFC 5681 4.2). */
+			if (RB_EMPTY_ROOT(&tp->out_of_order_queue))
+				inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
+			xtcp_update_sack_blocks(sk, tp->selective_acks[0].start_seq);
+		}
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk->sk_data_ready(sk);
+		return true;
+	}
+
+	if (!after(cb->end_seq, tp->rcv_nxt)) {
+		/* A retransmission of what we have: ACK it at once. */
+		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
+		inet_csk_schedule_ack(sk);
+		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
+		return false;
+	}
+
+	if (!before(cb->seq, tp->rcv_nxt + xtcp_receive_window(tp))) {
+		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
+		inet_csk_schedule_ack(sk);
+		return false;
+	}
+
+	if (before(cb->seq, tp->rcv_nxt)) {
+		/* Partly new: queue it, readers skip the old part. */
+		if (!xtcp_receive_window(tp))
+			return false;
+		goto queue;
+	}
+
+	xtcp_data_queue_ofo(sk, skb);
+	xtcp_update_sack_blocks(sk, cb->seq);
+	inet_csk_schedule_ack(sk);
+	return true;
+}
+
+/* --- ACK processing --- */
+
+static void xtcp_cong_avoid(struct sock *sk, u32 acked, u32 prior_in_flight)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 cwnd = tcp_snd_cwnd(tp);
+
+	/* Grow only when cwnd was what limited us. */
+	if (prior_in_flight * 2 < cwnd && cwnd >= tp->snd_ssthresh)
+		return;
+	if (prior_in_flight < cwnd / 2)
+		return;
+	if (cwnd < tp->snd_ssthresh) {
+		u32 n = min(cwnd + acked, tp->snd_ssthresh);
+
+		acked -= n - cwnd;
+		cwnd = n;
+		if (!acked)
+			goto out;
+	}
+	tp->snd_cwnd_cnt += acked;
+	if (tp->snd_cwnd_cnt >= cwnd) {
+		u32 delta = tp->snd_cwnd_cnt / cwnd;
+
+		tp->snd_cwnd_cnt -= delta * cwnd;
+		cwnd += delta;
+	}
+out:
+	tcp_snd_cwnd_set(tp, min(cwnd, tp->snd_cwnd_clamp));
+	tp->snd_cwnd_stamp = tcp_jiffies32;
+}
+
+/* Send buffer follows cwnd (native tcp_sndbuf_expand()). */
+static void xtcp_sndbuf_expand(struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	int per_mss, sndmem;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	per_mss = max_t(u32, tp->rx_opt.mss_clamp, tp->mss_cache) +
+		  MAX_TCP_HEADER + SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	per_mss = roundup_pow_of_two(per_mss) +
+		  SKB_DATA_ALIGN(sizeof(struct sk_buff));
+	sndmem = 2 * max_t(u32, tcp_snd_cwnd(tp), TCP_INIT_CWND) * per_mss;
+	sndmem = min_t(int, sndmem,
+		       READ_ONCE(xtcp_sk_pernet(sk)->sysctl_tcp_wmem[2]));
+	if (sndmem > sk->sk_sndbuf)
+		WRITE_ONCE(sk->sk_sndbuf, sndmem);
+}
+
+static void xtcp_check_space(struct sock *sk)
+{
+	xtcp_sndbuf_expand(sk);
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags) &&
+	    sk_stream_memory_free(sk))
+		sk->sk_write_space(sk);
+}
+
+/* Free what @ack covers from the rtx queue; RTT sample in *rtt_us. */
+static u32 xtcp_clean_rtx_queue(struct sock *sk, long *rtt_us)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u64 first_stamp = 0;
+	struct sk_buff *skb;
+	u32 acked = 0;
+
+	while ((skb = skb_rb_first(&sk->tcp_rtx_queue))) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 pcount = xtcp_skb_pcount(skb);
+
+		if (after(cb->end_seq, tp->snd_una)) {
+			if (!before(cb->seq, tp->snd_una))
+				break;
+			/* Partly acknowledged. */
+			if (!(cb->sacked & XTCP_SKB_RETRANS) && !first_stamp)
+				first_stamp = cb->tx_stamp_us;
+			xtcp_rtx_trim_acked(sk, skb);
+			acked += pcount - xtcp_skb_pcount(skb);
+			break;
+		}
+		if (!(cb->sacked & XTCP_SKB_RETRANS)) {
+			if (!first_stamp)
+				first_stamp = cb->tx_stamp_us;
+		} else {
+			first_stamp = 0;
+			tp->retrans_out -= pcount;
+		}
+		if (cb->sacked & XTCP_SKB_LOST)
+			tp->lost_out -= pcount;
+		tp->packets_out -= pcount;
+		tp->delivered += pcount;
+		acked += pcount;
+		xtcp_rtx_queue_unlink_free(sk, skb);
+	}
+	*rtt_us = first_stamp ? (long)(tp->tcp_mstamp - first_stamp) : -1;
+	return acked;
+}
+
+enum {
+	XTCP_ACK_OK = 0,
+	XTCP_ACK_OLD = 1,	/* before snd_una: ignore the ACK field */
+	XTCP_ACK_UNSENT = -1,	/* acknowledges what was never sent */
+	XTCP_ACK_TOO_OLD = -2,	/* older than a window: RFC 5961 5.2 */
+};
+
+static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
+		    const struct xtcp_rx_options *opt)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	u32 ack = cb->ack_seq, prior_una = tp->snd_una;
+	u32 prior_in_flight, nwin;
+	long rtt_us = -1;
+	u32 acked = 0;
+
+	if (before(ack, prior_una)) {
+		if (before(ack, prior_una - tp->max_window))
+			return XTCP_ACK_TOO_OLD;
+		return XTCP_ACK_OLD;
+	}
+	if (after(ack, tp->snd_nxt))
+		return XTCP_ACK_UNSENT;
+
+	/* Window update (RFC 9293 3.10.7.4, SND.WL1/SND.WL2). */
+	nwin = ntohs(th->window);
+	if (!(cb->tcp_flags & TCPHDR_SYN))
+		nwin <<= tp->rx_opt.snd_wscale;
+	if (after(ack, prior_una) || after(cb->seq, tp->snd_wl1) ||
+	    (cb->seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin))) {
+		tp->snd_wl1 = cb->seq;
+		if (tp->snd_wnd != nwin) {
+			tp->snd_wnd = nwin;
+			if (nwin > tp->max_window) {
+				tp->max_window = nwin;
+				xtcp_sync_mss(sk, icsk->icsk_pmtu_cookie);
+			}
+		}
+	}
+	tp->rcv_tstamp = tcp_jiffies32;
+	icsk->icsk_probes_out = 0;
+
+	prior_in_flight = tp->packets_out - tp->lost_out + tp->retrans_out;
+	if (after(ack, prior_una)) {
+		tp->bytes_acked += ack - prior_una;
+		WRITE_ONCE(tp->snd_una, ack);
+		acked = xtcp_clean_rtx_queue(sk, &rtt_us);
+		if (rtt_us < 0 && opt->saw_tstamp && opt->tsecr &&
+		    tp->rx_opt.tstamp_ok) {
+			u32 d = xtcp_ts_now(tp) - opt->tsecr;
+
+			if (d < INT_MAX / USEC_PER_MSEC)
+				rtt_us = (long)d * USEC_PER_MSEC;
+		}
+		if (rtt_us >= 0)
+			xtcp_rtt_estimator(sk, rtt_us);
+		icsk->icsk_retransmits = 0;
+		icsk->icsk_backoff = 0;
+		tp->retrans_stamp = 0;
+		if (icsk->icsk_ca_state == TCP_CA_Loss &&
+		    !before(tp->snd_una, tp->high_seq))
+			icsk->icsk_ca_state = TCP_CA_Open;
+		if (acked)
+			xtcp_cong_avoid(sk, acked, prior_in_flight);
+		if (tp->packets_out)
+			xtcp_rearm_rto(sk);
+		else if (icsk->icsk_pending == ICSK_TIME_RETRANS)
+			inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
+		if (acked)
+			xtcp_check_space(sk);
+	}
+
+	/* A window opened while probing. */
+	if (icsk->icsk_pending == ICSK_TIME_PROBE0) {
+		struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+		if (!head || before(XTCP_SKB_CB(head)->seq,
+				    tp->snd_una + tp->snd_wnd)) {
+			icsk->icsk_backoff = 0;
+			inet_csk_clear_xmit_timer(sk, ICSK_TIME_PROBE0);
+		}
+	}
+	if (tp->lost_out)
+		xtcp_xmit_retransmit_queue(sk);
+	return XTCP_ACK_OK;
+}
+
+/* --- options, PAWS, sequence checks --- */
+
+static bool xtcp_paws_reject(const struct tcp_sock *tp,
+			     const struct xtcp_rx_options *opt, bool rst)
+{
+	if (!opt->saw_tstamp || !tp->rx_opt.ts_recent_stamp)
+		return false;
+	if ((s32)(opt->tsval - tp->rx_opt.ts_recent) >= 0)
+		return false;
+	/* ts_recent older than 24 days is stale (RFC 7323 5.5). */
+	if (ktime_get_seconds() >=
+	    tp->rx_opt.ts_recent_stamp + TCP_PAWS_WRAP)
+		return false;
+	/* An RST with an old timestamp may still be genuine. */
+	if (rst && ktime_get_seconds() >=
+	    tp->rx_opt.ts_recent_stamp + TCP_PAWS_MSL)
+		return false;
+	return true;
+}
+
+static void xtcp_store_ts_recent(struct tcp_sock *tp,
+				 const struct xtcp_rx_options *opt, u32 seq)
+{
+	if (!opt->saw_tstamp || after(seq, tp->rcv_wup))
+		return;
+	if ((s32)(opt->tsval - tp->rx_opt.ts_recent) >= 0 ||
+	    !tp->rx_opt.ts_recent_stamp ||
+	    ktime_get_seconds() >= tp->rx_opt.ts_recent_stamp + TCP_PAWS_WRAP) {
+		tp->rx_opt.ts_recent = opt->tsval;
+		tp->rx_opt.ts_recent_stamp = ktime_get_seconds();
+	}
+}
+
+/* Native tcp_sequence(): overlaps what we can take, or a duplicate we
+ * must re-ACK.
+ */
+static bool xtcp_sequence_ok(const struct tcp_sock *tp, u32 seq, u32 end_seq)
+{
+	if (before(end_seq, tp->rcv_wup))
+		return false;
+	if (after(seq, tp->rcv_nxt + xtcp_receive_window(tp)))
+		return false;
+	return true;
+}
+
+/* Options the peer's SYN or SYN-ACK settles (RFC 7323, RFC 2018). */
+static void xtcp_apply_syn_options(struct sock *sk,
+				   const struct xtcp_rx_options *opt)
+{
+	const struct xtcp_pernet *pn = xtcp_sk_pernet(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (opt->wscale_ok && READ_ONCE(pn->sysctl_tcp_window_scaling)) {
+		tp->rx_opt.wscale_ok = 1;
+		tp->rx_opt.snd_wscale = opt->wscale;
+	} else {
+		tp->rx_opt.wscale_ok = 0;
+		tp->rx_opt.snd_wscale = 0;
+		tp->rx_opt.rcv_wscale = 0;
+		tp->window_clamp = min(tp->window_clamp, 65535U);
+	}
+	tp->rx_opt.sack_ok = opt->sack_ok && READ_ONCE(pn->sysctl_tcp_sack) ?
+			     TCP_SACK_SEEN : 0;
+	if (opt->saw_tstamp && READ_ONCE(pn->sysctl_tcp_timestamps)) {
+		tp->rx_opt.tstamp_ok = 1;
+		tp->rx_opt.ts_recent = opt->tsval;
+		tp->rx_opt.ts_recent_stamp = ktime_get_seconds();
+		tp->tcp_header_len = sizeof(struct tcphdr) +
+				     TCPOLEN_TSTAMP_ALIGNED;
+	} else {
+		tp->rx_opt.tstamp_ok = 0;
+		tp->tcp_header_len = sizeof(struct tcphdr);
+	}
+	if (opt->mss) {
+		u16 mss = opt->mss;
+
+		if (tp->rx_opt.user_mss && tp->rx_opt.user_mss < mss)
+			mss = tp->rx_opt.user_mss;
+		tp->rx_opt.mss_clamp = mss;
+	} else {
+		tp->rx_opt.mss_clamp = TCP_MSS_DEFAULT;
+	}
+}
+
+/* Connection established (either way): buffers and timers. */
+static void xtcp_finish_connect(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	xtcp_set_state(sk, TCP_ESTABLISHED);
+	icsk->icsk_ack.lrcvtime = tcp_jiffies32;
+	tp->lsndtime = tcp_jiffies32;
+	tp->rcv_tstamp = tcp_jiffies32;
+	tp->rcvq_space.space = min_t(u32, tp->rcv_wnd, TCP_INIT_CWND * tp->advmss);
+	tp->rcvq_space.seq = tp->copied_seq;
+	tp->rcvq_space.time = tp->tcp_mstamp;
+	if (!icsk->icsk_ack.rcv_mss)
+		icsk->icsk_ack.rcv_mss = min_t(unsigned int, tp->advmss,
+					       tp->mss_cache);
+	xtcp_sndbuf_expand(sk);
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		inet_csk_reset_keepalive_timer(sk, xtcp_keepalive_time_when(sk));
+	if (tp->srtt_us)
+		xtcp_set_rto(sk);
+	else
+		icsk->icsk_rto = XTCP_TIMEOUT_INIT;
+}
+
+/* SYN_SENT (RFC 9293 3.10.7.3). */
+static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
+			     const struct xtcp_rx_options *opt)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	u8 flags = cb->tcp_flags;
+
+	if (flags & TCPHDR_ACK) {
+		if (!after(cb->ack_seq, tp->snd_una) ||
+		    after(cb->ack_seq, tp->snd_nxt)) {
+			/* Old duplicate SYN-ACK or bogus ACK. */
+			xtcp_send_reset_reply(sock_net(sk), skb, sk);
+			goto discard;
+		}
+		if (flags & TCPHDR_RST) {
+			xtcp_reset(sk);
+			goto discard;
+		}
+		if (!(flags & TCPHDR_SYN))
+			goto discard;
+
+		tp->rcv_nxt = cb->seq + 1;
+		tp->rcv_wup = tp->rcv_nxt;
+		WRITE_ONCE(tp->copied_seq, tp->rcv_nxt);
+		xtcp_apply_syn_options(sk, opt);
+		tp->snd_wl1 = cb->seq - 1;
+		xtcp_ack(sk, skb, opt);
+		xtcp_sync_mss(sk, inet_csk(sk)->icsk_pmtu_cookie);
+		xtcp_finish_connect(sk);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+		xtcp_send_ack(sk);
+		xtcp_data_snd_check(sk);
+		goto discard;
+	}
+
+	if (flags & TCPHDR_RST)
+		goto discard;
+
+	if (flags & TCPHDR_SYN) {
+		/* Simultaneous open: SYN_RECV, answer with SYN-ACK. */
+		xtcp_set_state(sk, TCP_SYN_RECV);
+		tp->rcv_nxt = cb->seq + 1;
+		tp->rcv_wup = tp->rcv_nxt;
+		WRITE_ONCE(tp->copied_seq, tp->rcv_nxt);
+		xtcp_apply_syn_options(sk, opt);
+		tp->snd_wl1 = cb->seq;
+		tp->snd_wnd = ntohs(th->window);
+		tp->max_window = max(tp->max_window, tp->snd_wnd);
+		xtcp_sync_mss(sk, inet_csk(sk)->icsk_pmtu_cookie);
+		xtcp_send_synack_full(sk);
+	}
+discard:
+	kfree_skb(skb);
+}
+
+/* The state machine for every state but LISTEN.  Consumes @skb. */
+void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_rx_options opt;
+	u8 flags = cb->tcp_flags;
+	int ret;
+
+	if (xtcp_parse_options((const u8 *)(th + 1),
+			       th->doff * 4 - sizeof(*th),
+			       flags & TCPHDR_SYN, &opt) != XTCP_OPT_OK)
+		goto discard;
+	xtcp_mstamp_refresh(tp);
+	tp->segs_in++;
+	if (skb->len)
+		tp->data_segs_in++;
+
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+		goto reset;
+	case TCP_LISTEN:
+		goto discard;
+	case TCP_SYN_SENT:
+		xtcp_rcv_synsent(sk, skb, &opt);
+		return;
+	}
+
+	if (tp->rx_opt.tstamp_ok &&
+	    xtcp_paws_reject(tp, &opt, flags & TCPHDR_RST)) {
+		if (!(flags & TCPHDR_RST)) {
+			XTCP_INC_STATS(sock_net(sk),
+				       XTCP_MIB_PAWSESTABREJECTED);
+			if (!xtcp_oow_rate_limited(sock_net(sk),
+						   &tp->last_oow_ack_time))
+				xtcp_send_ack(sk);
+		}
+		goto discard;
+	}
+
+	if (!xtcp_sequence_ok(tp, cb->seq, cb->end_seq)) {
+		if (!(flags & TCPHDR_RST)) {
+			if (flags & TCPHDR_SYN)
+				goto syn_challenge;
+			if (!xtcp_oow_rate_limited(sock_net(sk),
+						   &tp->last_oow_ack_time))
+				xtcp_send_ack(sk);
+		}
+		goto discard;
+	}
+
+	/* RFC 5961 3: only an exact match resets; in-window draws a
+	 * challenge ACK.
+	 */
+	if (flags & TCPHDR_RST) {
+		if (cb->seq == tp->rcv_nxt)
+			xtcp_reset(sk);
+		else
+			xtcp_send_challenge_ack(sk);
+		goto discard;
+	}
+
+	if (tp->rx_opt.tstamp_ok)
+		xtcp_store_ts_recent(tp, &opt, cb->seq);
+
+	/* RFC 5961 4: a SYN in a synchronized state. */
+	if (flags & TCPHDR_SYN) {
+		if (sk->sk_state == TCP_SYN_RECV && (flags & TCPHDR_ACK) &&
+		    cb->seq + 1 == cb->end_seq && cb->seq + 1 == tp->rcv_nxt &&
+		    cb->ack_seq == tp->snd_nxt)
+			goto pass;	/* simultaneous open's SYN-ACK */
+syn_challenge:
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPSYNCHALLENGE);
+		xtcp_send_challenge_ack(sk);
+		goto discard;
+	}
+pass:
+	if (!(flags & TCPHDR_ACK))
+		goto discard;
+
+	if (sk->sk_state == TCP_SYN_RECV &&
+	    (before(cb->ack_seq, tp->snd_nxt) ||
+	     after(cb->ack_seq, tp->snd_nxt)))
+		goto reset;
+
+	ret = xtcp_ack(sk, skb, &opt);
+	if (ret < 0) {
+		if (sk->sk_state == TCP_SYN_RECV)
+			goto reset;
+		xtcp_send_challenge_ack(sk);
+		goto discard;
+	}
+
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+		tp->snd_wnd = ntohs(th->window) << tp->rx_opt.snd_wscale;
+		tp->max_window = max(tp->max_window, tp->snd_wnd);
+		tp->snd_wl1 = cb->seq;
+		xtcp_sync_mss(sk, inet_csk(sk)->icsk_pmtu_cookie);
+		xtcp_finish_connect(sk);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			if (sk->sk_socket)
+				sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+		break;
+	case TCP_FIN_WAIT1:
+		if (tp->snd_una != tp->write_seq)
+			break;
+		xtcp_set_state(sk, TCP_FIN_WAIT2);
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			break;
+		}
+		if (READ_ONCE(tp->linger2) < 0) {
+			xtcp_done(sk);
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPABORTONDATA);
+			goto reset;
+		}
+		if (cb->end_seq != cb->seq &&
+		    after(cb->end_seq - !!(flags & TCPHDR_FIN), tp->rcv_nxt)) {
+			/* Data after close(): nobody will read it. */
+			xtcp_done(sk);
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPABORTONDATA);
+			goto reset;
+		} else {
+			int tmo = xtcp_fin_time(sk);
+
+			if (tmo > XTCP_TIMEWAIT_LEN) {
+				tmo -= XTCP_TIMEWAIT_LEN;
+				inet_csk_reset_keepalive_timer(sk, tmo);
+			} else if ((flags & TCPHDR_FIN) ||
+				   sock_owned_by_user(sk)) {
+				inet_csk_reset_keepalive_timer(sk, tmo);
+			} else {
+				xtcp_time_wait(sk, TCP_FIN_WAIT2, tmo);
+				goto discard;
+			}
+		}
+		break;
+	case TCP_CLOSING:
+		if (tp->snd_una == tp->write_seq) {
+			xtcp_time_wait(sk, TCP_TIME_WAIT, 0);
+			goto discard;
+		}
+		break;
+	case TCP_LAST_ACK:
+		if (tp->snd_una == tp->write_seq) {
+			xtcp_done(sk);
+			goto discard;
+		}
+		break;
+	}
+
+	/* Urgent data is not supported yet: the urgent pointer is
+	 * ignored and the byte stays in the stream (SO_OOBINLINE).
+	 */
+	switch (sk->sk_state) {
+	case TCP_CLOSE_WAIT:
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+		if (!before(cb->seq, tp->rcv_nxt))
+			break;
+		fallthrough;
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+		if ((sk->sk_shutdown & RCV_SHUTDOWN) &&
+		    cb->end_seq != cb->seq &&
+		    after(cb->end_seq - !!(flags & TCPHDR_FIN), tp->rcv_nxt)) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPABORTONDATA);
+			xtcp_reset(sk);
+			goto reset;
+		}
+		fallthrough;
+	case TCP_ESTABLISHED:
+		if (xtcp_data_queue(sk, skb))
+			skb = NULL;
+		break;
+	}
+
+	if (sk->sk_state != TCP_CLOSE) {
+		xtcp_data_snd_check(sk);
+		xtcp_ack_snd_check(sk);
+	}
+	if (skb)
+		kfree_skb(skb);
+	return;
+
+reset:
+	xtcp_send_reset_reply(sock_net(sk), skb, sk);
+discard:
+	kfree_skb(skb);
+}
+
+/* --- entry points --- */
+
+static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	u8 flags = XTCP_SKB_CB(skb)->tcp_flags;
+
+	if (flags & TCPHDR_RST)
+		goto discard;
+	if (flags & TCPHDR_ACK) {
+		xtcp_send_reset_reply(sock_net(sk), skb, sk);
+		goto discard;
+	}
+	if (!(flags & TCPHDR_SYN) || (flags & TCPHDR_FIN))
+		goto discard;
+	xtcp_conn_request(sk, skb, 0);
+discard:
+	kfree_skb(skb);
+}
+
+int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	if (sk->sk_state == TCP_LISTEN)
+		xtcp_listen_rcv(sk, skb);
+	else
+		xtcp_rcv_state_process(sk, skb);
+	return 0;
+}
+
+/* Header and checksum checks, control block; strips the TCP header. */
+static int xtcp_rx_prepare(struct sk_buff *skb, int family)
+{
+	const struct tcphdr *th;
+
+	if (skb->pkt_type != PACKET_HOST)
+		return -EINVAL;
+	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
+		return -EINVAL;
+	th = tcp_hdr(skb);
+	if (th->doff < sizeof(struct tcphdr) / 4)
+		return -EBADMSG;
+	if (!pskb_may_pull(skb, th->doff * 4))
+		return -EINVAL;
+	if (!xtcp_check_csum(skb, family))
+		return -EILSEQ;
+	th = tcp_hdr(skb);
+
+	/* The IP layer's control block moves out of XTCP_SKB_CB's way. */
+#if IS_ENABLED(CONFIG_IPV6)
+	if (family == AF_INET6)
+		memmove(&XTCP_SKB_CB(skb)->header.h6, IP6CB(skb),
+			sizeof(struct inet6_skb_parm));
+	else
+#endif
+		memmove(&XTCP_SKB_CB(skb)->header.h4, IPCB(skb),
+			sizeof(struct inet_skb_parm));
+	barrier();
+	xtcp_fill_cb(skb, th);
+	__skb_pull(skb, th->doff * 4);
+	return 0;
+}
+
+static int xtcp_rcv(struct sk_buff *skb, struct sock *sk, int family)
+{
+	struct net *net = dev_net(skb->dev);
+	int err;
+
+	err = xtcp_rx_prepare(skb, family);
+	if (err) {
+		if (err == -EILSEQ)
+			XTCP_INC_STATS(net, XTCP_MIB_CSUMERRORS);
+		if (err != -EINVAL)
+			XTCP_INC_STATS(net, XTCP_MIB_INERRS);
+		sock_gen_put(sk);
+		kfree_skb(skb);
+		return 0;
+	}
+	XTCP_INC_STATS(net, XTCP_MIB_INSEGS);
+
+	if (sk->sk_state == TCP_TIME_WAIT)
+		return xtcp_tw_rcv(skb, inet_twsk(sk));
+	if (sk->sk_state == TCP_NEW_SYN_RECV)
+		return xtcp_req_rcv(skb, inet_reqsk(sk));
+
+	if (family == AF_INET ?
+	    !xfrm4_policy_check(sk, XFRM_POLICY_IN, skb) :
+	    !xfrm6_policy_check(sk, XFRM_POLICY_IN, skb))
+		goto discard;
+	nf_reset_ct(skb);
+
+	if (sk->sk_state == TCP_LISTEN) {
+		xtcp_do_rcv(sk, skb);
+		sock_put(sk);
+		return 0;
+	}
+
+	skb_dst_drop(skb);
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_do_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf) + 64 * 1024)) {
+		bh_unlock_sock(sk);
+		XTCP_INC_STATS(net, XTCP_MIB_TCPBACKLOGDROP);
+		goto discard;
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+
+discard:
+	sock_put(sk);
+	kfree_skb(skb);
+	return 0;
+}
+
+int xtcp_v4_rcv(struct sk_buff *skb, struct sock *sk)
+{
+	return xtcp_rcv(skb, sk, AF_INET);
+}
+
+int xtcp_v6_rcv(struct sk_buff *skb, struct sock *sk)
+{
+	return xtcp_rcv(skb, sk, AF_INET6);
+}
+
+/* --- ICMP --- */
+
+static void xtcp_err_full(struct sock *sk, u32 seq, int err, bool pmtu,
+			  u32 mtu, bool redirect, struct sk_buff *icmp_skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	bh_lock_sock(sk);
+	if (sk->sk_state == TCP_CLOSE)
+		goto out;
+	if (sk->sk_state != TCP_LISTEN &&
+	    !between(seq, tp->snd_una, tp->snd_nxt))
+		goto out;
+	if (redirect) {
+		struct dst_entry *dst = __sk_dst_check(sk, 0);
+
+		if (dst && !sock_owned_by_user(sk))
+			dst->ops->redirect(dst, sk, icmp_skb);
+		goto out;
+	}
+	if (pmtu) {
+		if (sk->sk_state == TCP_LISTEN)
+			goto out;
+		WRITE_ONCE(tp->mtu_info, mtu);
+		if (!sock_owned_by_user(sk))
+			inet_csk(sk)->icsk_af_ops->mtu_reduced(sk);
+		else if (!test_and_set_bit(TCP_MTU_REDUCED_DEFERRED,
+					   &sk->sk_tsq_flags))
+			sock_hold(sk);
+		goto out;
+	}
+	if (!err)
+		goto out;
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+	case TCP_SYN_RECV:
+		if (!sock_owned_by_user(sk)) {
+			WRITE_ONCE(sk->sk_err, err);
+			sk_error_report(sk);
+			xtcp_done(sk);
+		} else {
+			WRITE_ONCE(sk->sk_err_soft, err);
+		}
+		break;
+	default:
+		if (!sock_owned_by_user(sk) && inet_test_bit(RECVERR, sk)) {
+			WRITE_ONCE(sk->sk_err, err);
+			sk_error_report(sk);
+		} else {
+			WRITE_ONCE(sk->sk_err_soft, err);
+		}
+	}
+out:
+	bh_unlock_sock(sk);
+}
+
+static void xtcp_err_dispatch(struct sock *sk, u32 seq, int err, bool fatal,
+			      bool pmtu, u32 mtu, bool redirect,
+			      struct sk_buff *icmp_skb)
+{
+	if (sk->sk_state == TCP_TIME_WAIT) {
+		inet_twsk_put(inet_twsk(sk));
+		return;
+	}
+	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		xtcp_req_err(inet_reqsk(sk), seq, fatal);
+		return;
+	}
+	xtcp_err_full(sk, seq, err, pmtu, mtu, redirect, icmp_skb);
+	sock_put(sk);
+}
+
+int xtcp_v4_err(struct sk_buff *skb, u32 info, struct sock *sk)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const struct tcphdr *th = (const struct tcphdr *)(skb->data +
+							  (iph->ihl << 2));
+	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
+	bool pmtu = false, redirect = false, fatal = false;
+	u32 seq = ntohl(th->seq);
+	int err = 0;
+
+	switch (type) {
+	case ICMP_REDIRECT:
+		redirect = true;
+		break;
+	case ICMP_PARAMETERPROB:
+		err = EPROTO;
+		fatal = true;
+		break;
+	case ICMP_DEST_UNREACH:
+		if (code > NR_ICMP_UNREACH)
+			break;
+		if (code == ICMP_FRAG_NEEDED) {
+			pmtu = true;
+			break;
+		}
+		err = icmp_err_convert[code].errno;
+		fatal = icmp_err_convert[code].fatal;
+		break;
+	case ICMP_TIME_EXCEEDED:
+		err = EHOSTUNREACH;
+		break;
+	default:
+		break;
+	}
+	xtcp_err_dispatch(sk, seq, err, fatal, pmtu, info, redirect, skb);
+	return 0;
+}
+
+int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
+		u8 type, u8 code, int offset, __be32 info, struct sock *sk)
+{
+	const struct tcphdr *th = (const struct tcphdr *)(skb->data + offset);
+	bool pmtu = false, redirect = false, fatal = false;
+	u32 seq = ntohl(th->seq);
+	u32 mtu = 0;
+	int err = 0;
+
+	if (type == NDISC_REDIRECT) {
+		redirect = true;
+	} else if (type == ICMPV6_PKT_TOOBIG) {
+		mtu = ntohl(info);
+		if (mtu < IPV6_MIN_MTU)
+			mtu = 0;
+		else
+			pmtu = true;
+	} else {
+		fatal = icmpv6_err_convert(type, code, &err);
+	}
+	if (!pmtu && !redirect && !err) {
+		xtcp_err_dispatch(sk, seq, 0, false, false, 0, false, skb);
+		return 0;
+	}
+	xtcp_err_dispatch(sk, seq, err, fatal, pmtu, mtu, redirect, skb);
+	return 0;
+}
+
+/* --- reading --- */
+
+static u32 xtcp_peek_window(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int space = tcp_space(sk);
+
+	if (space < 0)
+		return 0;
+	return min_t(u32, space, tp->window_clamp);
+}
+
+void xtcp_cleanup_rbuf(struct sock *sk, int copied)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool ack_now = false;
+
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		return;
+	if (inet_csk_ack_scheduled(sk) &&
+	    ((tp->rcv_nxt - tp->rcv_wup) > icsk->icsk_ack.rcv_mss ||
+	     (copied > 0 && !atomic_read(&sk->sk_rmem_alloc) &&
+	      !inet_csk_in_pingpong_mode(sk))))
+		ack_now = true;
+	if (copied > 0 && !ack_now && !(sk->sk_shutdown & RCV_SHUTDOWN)) {
+		u32 now_win = xtcp_receive_window(tp);
+
+		if (2 * now_win <= tp->window_clamp) {
+			u32 new_win = xtcp_peek_window(sk);
+
+			if (new_win && new_win >= 2 * now_win)
+				ack_now = true;
+		}
+	}
+	if (ack_now)
+		xtcp_send_ack(sk);
+}
+
+/* Receive-buffer autotuning (native tcp_rcv_space_adjust(), simpler):
+ * once per RTT, let the buffer hold twice what the reader consumed.
+ */
+void xtcp_rcv_space_adjust(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	const struct xtcp_pernet *pn = xtcp_sk_pernet(sk);
+	u32 rtt_us = tp->srtt_us >> 3;
+	int copied, rcvbuf;
+
+	xtcp_mstamp_refresh(tp);
+	if (!rtt_us)
+		rtt_us = USEC_PER_MSEC;
+	if (tp->tcp_mstamp - tp->rcvq_space.time < rtt_us)
+		return;
+	copied = tp->copied_seq - tp->rcvq_space.seq;
+	if (copied > tp->rcvq_space.space &&
+	    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+		int rcvwin = (copied << 1) + 16 * tp->advmss;
+
+		rcvbuf = min_t(u64, tcp_space_from_win(sk, rcvwin),
+			       READ_ONCE(pn->sysctl_tcp_rmem[2]));
+		if (rcvbuf > sk->sk_rcvbuf) {
+			WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+			tp->window_clamp = max_t(u32, tp->window_clamp,
+						 tcp_win_from_space(sk, rcvbuf));
+		}
+		tp->rcvq_space.space = copied;
+	}
+	tp->rcvq_space.seq = tp->copied_seq;
+	tp->rcvq_space.time = tp->tcp_mstamp;
+}
