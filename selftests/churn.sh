@@ -17,6 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 CONN=$XTCP_BIN/xtcp_conn
 N=${CHURN_N:-10000}
+[ -n "${CHURN_N:-}" ] || ! xtcp_debug_kernel || N=2000
 X=9
 A=xcc$X
 B=xcs$X

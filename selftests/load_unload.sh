@@ -8,7 +8,11 @@
 # must never answer a TCP segment with ICMP protocol-unreachable (which it
 # would do if the inet_protos slot were ever empty).
 . "$(dirname "$0")/lib.sh"
-CYCLES=${CYCLES:-50}
+
+if [ -z "${CYCLES:-}" ]; then
+	CYCLES=50
+	xtcp_debug_kernel && CYCLES=10
+fi
 
 xtcp_unload
 netns_pair xa xb 1 || { fail "netns setup"; finish; }

@@ -10,7 +10,10 @@
 # A script that dies, times out or reports no cases is a failure.
 cd "$(dirname "$0")" || exit 1
 TESTS=${TESTS:-"socket_create.sh netns.sh load_unload.sh conn.sh scripted.sh programs.sh churn.sh"}
-TIMEOUT=${TEST_TIMEOUT:-600}
+case "$(uname -r)" in
+*xtcp-debug*) TIMEOUT=${TEST_TIMEOUT:-1800} ;;
+*) TIMEOUT=${TEST_TIMEOUT:-600} ;;
+esac
 [ $# -gt 0 ] && TESTS="$*"
 
 n=0
