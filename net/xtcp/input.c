@@ -1191,6 +1191,22 @@ static int xtcp_rx_prepare(struct sk_buff *skb, int family)
 	return 0;
 }
 
+/* How much the backlog may hold while the owner has the socket (native
+ * tcp_add_backlog()).  sk_add_backlog() compares it with sk_backlog.len
+ * plus sk_rmem_alloc, and __release_sock() zeroes sk_backlog.len only
+ * once the whole backlog has run, so while a slow reader drains it both
+ * can legitimately approach sk_rcvbuf: segments inside the window we
+ * offered must not be dropped for that.
+ */
+static u32 xtcp_backlog_limit(const struct sock *sk)
+{
+	u64 limit = (u64)READ_ONCE(sk->sk_rcvbuf) << 1;
+
+	limit += (u32)READ_ONCE(sk->sk_sndbuf) >> 1;
+	limit += 64 * 1024;
+	return min_t(u64, limit, UINT_MAX);
+}
+
 static int xtcp_rcv(struct sk_buff *skb, struct sock *sk, int family)
 {
 	struct net *net = dev_net(skb->dev);
@@ -1229,8 +1245,7 @@ static int xtcp_rcv(struct sk_buff *skb, struct sock *sk, int family)
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_do_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				  READ_ONCE(sk->sk_sndbuf) + 64 * 1024)) {
+	} else if (sk_add_backlog(sk, skb, xtcp_backlog_limit(sk))) {
 		bh_unlock_sock(sk);
 		XTCP_INC_STATS(net, XTCP_MIB_TCPBACKLOGDROP);
 		goto discard;
