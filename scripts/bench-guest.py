@@ -2,26 +2,79 @@
 # SPDX-License-Identifier: GPL-2.0
 """Benchmark body, run inside the VM by scripts/bench.
 
-Native TCP bulk throughput between two namespaces over veth, with xtcp
-loaded (its demultiplexer in the receive path) and without, interleaved
-run by run so that drift in the host affects both alike.  Reports the
-median of each and the loaded/unloaded ratio.
+    bench-guest.py XTCP_KO RESULTS BENCH_CONN XTCPIZE
+
+Two namespaces joined by one veth pair, default offloads (the same for
+every run).  Two phases:
+
+A. Native TCP bulk throughput (iperf3) with xtcp unloaded and loaded,
+   alternating run by run (issue 2: loaded/unloaded >= 0.97).
+B. xtcp loaded, each test run natively and then over xtcp, alternating
+   run by run: bulk throughput (iperf3; xtcp on both ends via xtcpize),
+   request/response latency p50/p99 (sockperf ping-pong over TCP, 64 B,
+   full round trip; xtcp on both ends via xtcpize) and connections per
+   second (bench-conn, which takes the protocol number).
+
+Every row reports the median of each side, the ratio of the medians and
+the median of the per-pair ratios (each xtcp run against the native run
+just before it, which cancels slow drift of the host).
+
+Clients run pinned to vCPU 0 and servers to vCPU 1 (PIN=0 turns that
+off), so that task placement is the same in every run.
+
+Environment: RUNS (default 5), DURATION seconds per run (default 8),
+PIN (default 1), BENCH_HOST (free text about the host, copied into the
+results).
 """
 import json
 import os
+import re
+import signal
 import statistics
 import subprocess
 import sys
 import time
 
-KO, RESULTS = sys.argv[1], sys.argv[2]
-RUNS = int(os.environ.get('RUNS', '7'))
-DURATION = int(os.environ.get('DURATION', '5'))
+KO, RESULTS, CONN, XTCPIZE = sys.argv[1:5]
+RUNS = int(os.environ.get('RUNS', '5'))
+DURATION = int(os.environ.get('DURATION', '8'))
+HOST = os.environ.get('BENCH_HOST', '')
+# Clients run on vCPU 0, servers on vCPU 1, so that placement is the
+# same in every run (PIN=0: leave it to the scheduler).
+PIN = os.environ.get('PIN', '1') != '0'
+CPU = {'ba': 0, 'bb': 1}
+IPPROTO_XTCP = 253
+SERVER = '10.8.0.2'
+# Ports: iperf3 and sockperf servers live for the whole of phase B;
+# bench-conn gets a fresh port per run so no 4-tuple is ever reused
+# while the previous run's TIME_WAIT minisocks are still around.
+PORT = {('bulk', 'native'): 5201, ('bulk', 'xtcp'): 5202,
+        ('rr', 'native'): 11111, ('rr', 'xtcp'): 11112}
+CONN_PORT = 20000
+TIMEOUT = 3 * DURATION + 60
+servers = []
 
 
-def sh(cmd, check=True):
+def log(msg):
+    print('bench: ' + msg, flush=True)
+
+
+def sh(cmd, check=True, timeout=None):
     return subprocess.run(cmd, shell=True, check=check, text=True,
-                          capture_output=True).stdout
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          timeout=timeout).stdout
+
+
+def wrap(stack, cmd):
+    """Prefix @cmd (a shell string) with xtcpize for the xtcp stack."""
+    return '%s run %s' % (XTCPIZE, cmd) if stack == 'xtcp' else cmd
+
+
+def inns(ns, cmd):
+    """@cmd in namespace @ns, pinned to that side's vCPU (PIN=1)."""
+    if PIN:
+        cmd = 'taskset -c %d %s' % (CPU[ns], cmd)
+    return 'ip netns exec %s %s' % (ns, cmd)
 
 
 def setup():
@@ -32,14 +85,42 @@ def setup():
               'ip -n ba link set veth0 up', 'ip -n bb link set veth0 up',
               'ip -n ba link set lo up', 'ip -n bb link set lo up']:
         sh(c)
-    subprocess.Popen('ip netns exec bb iperf3 -s -p 5201 >/dev/null 2>&1',
-                     shell=True)
-    time.sleep(1)
 
 
-def iperf():
-    out = sh('ip netns exec ba iperf3 -c 10.8.0.2 -p 5201 -J -t %d' % DURATION)
-    return json.loads(out)['end']['sum_received']['bits_per_second'] / 1e9
+def offloads():
+    """The veth offload settings, as ethtool -k reports them."""
+    feat = {}
+    for line in sh('ip netns exec ba ethtool -k veth0').splitlines():
+        k, _, v = line.strip().partition(':')
+        feat[k] = v.split()[0] if v.split() else ''
+    mtu = sh('ip -n ba -o link show veth0').split(' mtu ')[1].split()[0]
+    names = [('tso', 'tcp-segmentation-offload'),
+             ('gso', 'generic-segmentation-offload'),
+             ('gro', 'generic-receive-offload'),
+             ('tx-csum', 'tx-checksumming'), ('rx-csum', 'rx-checksumming'),
+             ('sg', 'scatter-gather')]
+    return 'veth, mtu %s, ' % mtu + ', '.join(
+        '%s %s' % (short, feat.get(long_, '?')) for short, long_ in names)
+
+
+def start_server(ns, cmd):
+    p = subprocess.Popen('exec ' + inns(ns, cmd), shell=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, start_new_session=True)
+    servers.append(p)
+    return p
+
+
+def stop_server(p):
+    if p.poll() is None:
+        os.killpg(p.pid, signal.SIGTERM)
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    if p in servers:
+        servers.remove(p)
 
 
 def loaded(want):
@@ -47,45 +128,226 @@ def loaded(want):
     if want and not have:
         sh('insmod %s' % KO)
     elif have and not want:
+        # rmmod may be refused for a moment after the last socket closed.
+        for _ in range(50):
+            if subprocess.run(['rmmod', 'xtcp'], capture_output=True).returncode == 0:
+                return
+            time.sleep(0.2)
         sh('rmmod xtcp')
+
+
+# --- the tests: each returns a dict of metrics, or None on failure ---
+
+def bulk(stack, port=None):
+    port = port or PORT[('bulk', stack)]
+    cmd = inns('ba', wrap(stack, 'iperf3 -c %s -p %d -J -t %d'
+                          % (SERVER, port, DURATION)))
+    for attempt in range(2):
+        out = ''
+        try:
+            out = sh(cmd, check=False, timeout=TIMEOUT)
+            js = json.loads(out[out.index('{'):])
+            return {'gbit': js['end']['sum_received']['bits_per_second'] / 1e9}
+        except (ValueError, KeyError, subprocess.TimeoutExpired) as e:
+            log('%s bulk failed (%s): %s' % (stack, type(e).__name__,
+                                             out[-300:]))
+            time.sleep(2)
+    return None
+
+
+PCT = re.compile(r'percentile (\d+\.\d+) =\s*([\d.]+)')
+
+
+def rr(stack):
+    cmd = inns('ba', wrap(
+        stack, 'sockperf pp --tcp -i %s -p %d -t %d -m 64 --full-rtt'
+        % (SERVER, PORT[('rr', stack)], DURATION)))
+    out = ''
+    for attempt in range(2):
+        try:
+            out = sh(cmd, check=False, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            out = 'timeout'
+        pct = {float(k): float(v) for k, v in PCT.findall(out)}
+        obs = re.search(r'Total (\d+) observations', out)
+        if 50.0 in pct and 99.0 in pct:
+            return {'p50': pct[50.0], 'p99': pct[99.0],
+                    'n': int(obs.group(1)) if obs else 0}
+        log('%s rr failed: %s' % (stack, out[-300:]))
+        time.sleep(2)
+    return None
+
+
+def cps(stack, run):
+    global CONN_PORT
+    CONN_PORT += 1
+    proto = IPPROTO_XTCP if stack == 'xtcp' else 0
+    srv = start_server('bb', '%s server %d %s %d' % (CONN, proto, SERVER,
+                                                     CONN_PORT))
+    line = srv.stdout.readline()
+    if 'listening' not in line:
+        log('%s cps server failed: %s' % (stack, line.strip()))
+        stop_server(srv)
+        return None
+    try:
+        out = sh(inns('ba', '%s client %d %s %d %d'
+                      % (CONN, proto, SERVER, CONN_PORT, DURATION)),
+                 check=False, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        out = 'timeout'
+    stop_server(srv)
+    m = re.search(r'cps ([\d.]+) errors (\d+)', out)
+    if not m:
+        log('%s cps failed: %s' % (stack, out[-300:]))
+        return None
+    return {'cps': float(m.group(1)), 'errors': int(m.group(2))}
+
+
+# --- statistics and the table ---
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else float('nan')
+
+
+def row(res, key, metric):
+    """(native median, xtcp median, ratio of medians, median pair ratio, n)"""
+    a = [r[metric] if r else None for r in res[key][0]]
+    b = [r[metric] if r else None for r in res[key][1]]
+    ma, mb = med(a), med(b)
+    pairs = [y / x for x, y in zip(a, b) if x and y is not None]
+    return ma, mb, (mb / ma if ma else float('nan')), med(pairs), \
+        sum(1 for x, y in zip(a, b) if x is not None and y is not None)
+
+
+def fmt(v, unit):
+    if v != v:
+        return 'n/a'
+    if unit == 'Gbit/s':
+        return '%.3f' % v
+    if unit == 'us':
+        return '%.1f' % v
+    return '%.0f' % v
 
 
 def main():
     setup()
-    res = {'native, xtcp unloaded': [], 'native, xtcp loaded': []}
+    off = offloads()
+    log(off)
+    res = {k: ([], []) for k in ('load', 'bulk', 'rr', 'cps')}
+    t0 = time.time()
+
+    # Phase A: native bulk, xtcp unloaded / loaded.
+    start_server('bb', 'iperf3 -s -p %d' % PORT[('bulk', 'native')])
+    time.sleep(2)
     for i in range(RUNS):
-        for key, want in (('native, xtcp unloaded', False),
-                          ('native, xtcp loaded', True)):
+        for side, want in ((0, False), (1, True)):
             loaded(want)
-            res[key].append(iperf())
-        print('run %d: unloaded %.3f Gbit/s, loaded %.3f Gbit/s' %
-              (i + 1, res['native, xtcp unloaded'][-1],
-               res['native, xtcp loaded'][-1]), flush=True)
-    loaded(False)
-    base = statistics.median(res['native, xtcp unloaded'])
-    load = statistics.median(res['native, xtcp loaded'])
-    # Each loaded run is paired with the unloaded run just before it;
-    # the median of the pair ratios cancels slow drift of the host.
-    pairs = statistics.median(l / u for u, l in zip(res['native, xtcp unloaded'],
-                                                     res['native, xtcp loaded']))
-    lines = [
-        'xtcp benchmark: %s, %d runs x %ds, QEMU TCG, 2 vCPUs'
-        % (os.uname().release, RUNS, DURATION),
-        '',
-        '%-44s %12s %8s' % ('test', 'median', 'ratio'),
-        '%-44s %12s %8s' % ('-' * 44, '-' * 12, '-' * 8),
-        '%-44s %7.3f Gb/s %8s' % ('native bulk (iperf3), xtcp unloaded', base, '1.000'),
-        '%-44s %7.3f Gb/s %8.3f' % ('native bulk (iperf3), xtcp loaded', load,
-                                    load / base),
-        '',
-        'ratio = median(loaded) / median(unloaded); median of per-pair',
-        'ratios (each loaded run against the unloaded run before it): %.3f'
-        % pairs,
+            res['load'][side].append(bulk('native'))
+        log('A %d/%d native bulk: unloaded %s, loaded %s Gbit/s' % (
+            i + 1, RUNS, *(fmt(r[-1]['gbit'], 'Gbit/s') if r[-1] else 'fail'
+                           for r in res['load'])))
+
+    # Phase B: native and xtcp side by side, xtcp loaded throughout.
+    loaded(True)
+    start_server('bb', wrap('xtcp', 'iperf3 -s -p %d'
+                            % PORT[('bulk', 'xtcp')]))
+    for stack in ('native', 'xtcp'):
+        start_server('bb', wrap(stack, 'sockperf sr --tcp -i %s -p %d'
+                                % (SERVER, PORT[('rr', stack)])))
+    time.sleep(3)
+    for i in range(RUNS):
+        for test in ('bulk', 'rr', 'cps'):
+            for side, stack in enumerate(('native', 'xtcp')):
+                if test == 'bulk':
+                    r = bulk(stack)
+                elif test == 'rr':
+                    r = rr(stack)
+                else:
+                    r = cps(stack, i)
+                res[test][side].append(r)
+        n, x = res['bulk'][0][-1], res['bulk'][1][-1]
+        log('B %d/%d bulk %s / %s Gbit/s' % (
+            i + 1, RUNS, fmt(n['gbit'], 'Gbit/s') if n else 'fail',
+            fmt(x['gbit'], 'Gbit/s') if x else 'fail'))
+        n, x = res['rr'][0][-1], res['rr'][1][-1]
+        log('B %d/%d rr p50/p99 %s / %s us' % (
+            i + 1, RUNS, '%.1f/%.1f' % (n['p50'], n['p99']) if n else 'fail',
+            '%.1f/%.1f' % (x['p50'], x['p99']) if x else 'fail'))
+        n, x = res['cps'][0][-1], res['cps'][1][-1]
+        log('B %d/%d conn/s %s / %s (errors %s / %s)' % (
+            i + 1, RUNS, fmt(n['cps'], '') if n else 'fail',
+            fmt(x['cps'], '') if x else 'fail',
+            n['errors'] if n else '-', x['errors'] if x else '-'))
+    for p in list(servers):
+        stop_server(p)
+    elapsed = time.time() - t0
+
+    rows = [
+        ('bulk throughput, iperf3, 1 stream', 'bulk', 'gbit', 'Gbit/s', 'higher'),
+        ('request/response p50, sockperf pp 64 B', 'rr', 'p50', 'us', 'lower'),
+        ('request/response p99, sockperf pp 64 B', 'rr', 'p99', 'us', 'lower'),
+        ('connections/s, connect+1 B+close', 'cps', 'cps', 'conn/s', 'higher'),
     ]
+    w = 40
+    hdr = '%-*s %-7s %10s %10s %8s %8s %4s  %s' % (
+        w, 'test', 'unit', 'native', 'xtcp', 'ratio', 'pairs', 'n', 'better')
+    rule = '%s %s %s %s %s %s %s  %s' % ('-' * w, '-' * 7, '-' * 10, '-' * 10,
+                                          '-' * 8, '-' * 8, '-' * 4, '-' * 6)
+    lines = [
+        'xtcp benchmark, %s' % time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
+        'kernel %s, QEMU TCG, %d vCPUs, %d runs x %d s per test, '
+        'interleaved, %s' % (os.uname().release, os.cpu_count(), RUNS,
+                             DURATION, 'client on vCPU 0, server on vCPU 1'
+                             if PIN else 'not pinned'),
+        off,
+    ]
+    if HOST:
+        lines.append('host: %s' % HOST)
+    lines += ['', 'xtcp against native TCP (xtcp loaded throughout; xtcp on '
+              'both ends):', '', hdr, rule]
+    for name, key, metric, unit, better in rows:
+        a, b, ratio, pairs, n = row(res, key, metric)
+        lines.append('%-*s %-7s %10s %10s %8.3f %8.3f %4d  %s' % (
+            w, name, unit, fmt(a, unit), fmt(b, unit), ratio, pairs, n, better))
+    a, b, ratio, pairs, n = row(res, 'load', 'gbit')
+    lines += [
+        '', 'native TCP with xtcp loaded against unloaded (issue 2, '
+        'must be >= 0.97):', '',
+        '%-*s %-7s %10s %10s %8s %8s %4s' % (w, 'test', 'unit', 'unloaded',
+                                             'loaded', 'ratio', 'pairs', 'n'),
+        rule[:-8],
+        '%-*s %-7s %10s %10s %8.3f %8.3f %4d' % (
+            w, 'native bulk throughput, iperf3', 'Gbit/s', fmt(a, 'Gbit/s'),
+            fmt(b, 'Gbit/s'), ratio, pairs, n),
+        '',
+        'native, xtcp: medians over the runs; ratio = xtcp/native (loaded/',
+        'unloaded) of the medians; pairs = median of the per-pair ratios, each',
+        'run against the baseline run just before it; n = complete pairs.',
+        'For latency a ratio above 1 means xtcp is slower.',
+        '',
+        'per-run values (baseline ; candidate):',
+    ]
+    for name, key, metric, unit, _ in [('native bulk unloaded;loaded', 'load',
+                                        'gbit', 'Gbit/s', '')] + rows:
+        vals = ['%s;%s' % tuple(fmt(r[metric], unit) if r else 'fail'
+                                for r in pair)
+                for pair in zip(*res[key])]
+        lines.append('  %s (%s): %s' % (name, unit, ' '.join(vals)))
+    errs = [sum(r['errors'] for r in res['cps'][s] if r) for s in (0, 1)]
+    lines.append('  connection errors: native %d, xtcp %d' % tuple(errs))
+    samples = [[r['n'] for r in res['rr'][s] if r] for s in (0, 1)]
+    lines.append('  sockperf round trips per run: native %s, xtcp %s'
+                 % tuple(' '.join(map(str, s)) for s in samples))
+    lines.append('  measurement time %.0f s' % elapsed)
     text = '\n'.join(lines) + '\n'
-    print('\n' + text)
+    print('\n' + text, flush=True)
     with open(RESULTS, 'w') as f:
         f.write(text)
 
 
-main()
+try:
+    main()
+finally:
+    for p in list(servers):
+        stop_server(p)
