@@ -289,7 +289,6 @@ int xtcp_hash_connect(struct sock *sk,
 	return err;
 }
 
-
 /*
  * proto.connect for AF_INET (and v4-mapped AF_INET6): route, pick the
  * source address and port, enter the hash table in SYN_SENT and let the
