@@ -13,12 +13,12 @@
 #  - deleting namespaces with live xtcp connections (data queued, some
 #    closing gracefully into TIME_WAIT) is clean, and then rmmod works.
 #
-#   CHURN_N=COUNT	connections per stack (default 10000; 1000 and xtcp only
+#   CHURN_N=COUNT	connections per stack (default 10000; 500 and xtcp only
 #			in the debug kernel)
 . "$(dirname "$0")/lib.sh"
 CONN=$XTCP_BIN/xtcp_conn
 N=${CHURN_N:-10000}
-[ -n "${CHURN_N:-}" ] || ! xtcp_debug_kernel || N=1000
+[ -n "${CHURN_N:-}" ] || ! xtcp_debug_kernel || N=500
 X=9
 A=xcc$X
 B=xcs$X

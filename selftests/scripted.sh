@@ -12,9 +12,12 @@ X=8
 SUT=xsut$X
 PEER=xpeer$X
 
+# Native TCP first proves each expectation; the debug kernel leaves that
+# control to the stock kernel and runs the xtcp cases only.
 protos="0"
 if xtcp_load; then
 	protos="0,$IPPROTO_XTCP"
+	xtcp_debug_kernel && protos="$IPPROTO_XTCP"
 else
 	skip "xtcp cases" "xtcp.ko did not load"
 fi

@@ -30,6 +30,8 @@ sleep 1
 lport=40000
 stacks="0:/proc/sys/net/ipv4:7100"
 [ "$have_xtcp" = 1 ] && stacks="$stacks $IPPROTO_XTCP:/proc/sys/net/xtcp:7102"
+# The native control runs in the stock kernel only.
+xtcp_debug_kernel && [ "$have_xtcp" = 1 ] && stacks="$IPPROTO_XTCP:/proc/sys/net/xtcp:7102"
 for st in $stacks; do
 	IFS=: read -r proto dir port <<< "$st"
 	name=tcp
