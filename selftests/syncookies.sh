@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# SYN cookies (net.ipv4/net.xtcp tcp_syncookies), with the scripted peer
+# of scripted.sh and a real native client: cookie SYN-ACKs without request
+# socks, the ACK that completes them, the options a cookie carries, forged
+# and misplaced cookies, a SYN flood with a tiny backlog, and the drop
+# without cookies.  Native TCP first (must pass), then xtcp; both families.
+# See syncookies.py for the cases.
+. "$(dirname "$0")/lib.sh"
+X=13
+SUT=xcsut$X
+PEER=xcpeer$X
+
+protos="0"
+if xtcp_load; then
+	protos="0,$IPPROTO_XTCP"
+else
+	skip "xtcp cases" "xtcp.ko did not load"
+fi
+netns_pair "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
+sut_mac=$(ip netns exec "$SUT" cat /sys/class/net/veth0/address)
+peer_mac=$(ip netns exec "$PEER" cat /sys/class/net/veth0/address)
+# .9 / ::9 is the scripted peer (see scripted.sh); .2 / ::2 the real client.
+ip -n "$SUT" neigh replace "10.$X.0.9" lladdr "$peer_mac" dev veth0 nud permanent
+ip -n "$SUT" neigh replace "fd00:$X::9" lladdr "$peer_mac" dev veth0 nud permanent
+ip netns exec "$SUT" ethtool -K veth0 tso off gso off gro off >/dev/null 2>&1
+
+# A flood of a few hundred SYNs; fewer in the (much slower) debug kernel.
+flood=200
+xtcp_debug_kernel && flood=100
+
+run_tap "cookies" /usr/bin/python3 "$XTCP_TOP/selftests/syncookies.py" \
+	--sut "$SUT" --peer "$PEER" --sut-mac "$sut_mac" --peer-mac "$peer_mac" \
+	-x "$X" --protos "$protos" --flood "$flood"
+finish
