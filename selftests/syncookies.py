@@ -559,4 +559,8 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    rc = main()
+    sys.stdout.flush()
+    # Skip the interpreter's teardown of scapy's modules: seconds under
+    # emulation, for nothing (the kernel closes the sockets).
+    os._exit(rc)

@@ -30,11 +30,19 @@ else
 fi
 [ -n "$protos" ] || { fail "nothing to test"; finish; }
 netns_pair "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
-sut_mac=$(ip netns exec "$SUT" cat /sys/class/net/veth0/address)
-peer_mac=$(ip netns exec "$PEER" cat /sys/class/net/veth0/address)
+# As few commands as can be: each costs seconds in the debug kernel.
+mac() {
+	[[ $(ip -n "$1" -o link show veth0) =~ link/ether\ ([0-9a-f:]+) ]] &&
+		echo "${BASH_REMATCH[1]}"
+}
+sut_mac=$(mac "$SUT")
+peer_mac=$(mac "$PEER")
+[ -n "$sut_mac" ] && [ -n "$peer_mac" ] || { fail "veth addresses"; finish; }
 # .9 / ::9 is the scripted peer (see scripted.sh); .2 / ::2 the real client.
-ip -n "$SUT" neigh replace "10.$X.0.9" lladdr "$peer_mac" dev veth0 nud permanent
-ip -n "$SUT" neigh replace "fd00:$X::9" lladdr "$peer_mac" dev veth0 nud permanent
+ip -n "$SUT" -batch - <<EOF
+neigh replace 10.$X.0.9 lladdr $peer_mac dev veth0 nud permanent
+neigh replace fd00:$X::9 lladdr $peer_mac dev veth0 nud permanent
+EOF
 ip netns exec "$SUT" ethtool -K veth0 tso off gso off gro off >/dev/null 2>&1
 
 diag "setup took ${SECONDS}s"
