@@ -124,6 +124,11 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 			  &xtcp_min_snd_mss_min, &xtcp_min_snd_mss_max),
 	XTCP_SYSCTL_U8("tcp_rfc1337", sysctl_tcp_rfc1337),
 	XTCP_SYSCTL_U8("tcp_abort_on_overflow", sysctl_tcp_abort_on_overflow),
+	/* 0 never, 1 when the SYN queue is full, 2 always; Linux takes
+	 * any u8 (3..255 acting as 1), xtcp only the meaningful values.
+	 */
+	XTCP_SYSCTL_RANGE("tcp_syncookies", sysctl_tcp_syncookies,
+			  SYSCTL_ZERO, SYSCTL_TWO),
 
 	/* Global knobs, initial namespace only: keep them last. */
 	{
@@ -215,6 +220,7 @@ static void xtcp_pernet_defaults(struct net *net, struct xtcp_pernet *pernet)
 	pernet->sysctl_tcp_min_snd_mss = TCP_MIN_SND_MSS;
 	pernet->sysctl_tcp_rfc1337 = 0;
 	pernet->sysctl_tcp_abort_on_overflow = 0;
+	pernet->sysctl_tcp_syncookies = 1;
 
 	/* Scaled by the size of the namespace's (shared) TCP hash table,
 	 * the way Linux scales its own.

@@ -148,6 +148,7 @@ u32 xtcp_keepalive_time_when(const struct sock *sk);
 int xtcp_conn_request(struct sock *sk, struct sk_buff *skb, u32 isn);
 int xtcp_req_rcv(struct sk_buff *skb, struct request_sock *req);
 void xtcp_req_err(struct request_sock *req, u32 seq, bool abort);
+bool xtcp_cookie_rcv(struct sock *sk, struct sk_buff *skb);
 
 /* timewait.c */
 int xtcp_tw_rcv(struct sk_buff *skb, struct inet_timewait_sock *tw);

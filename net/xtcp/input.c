@@ -1139,6 +1139,9 @@ static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	if (flags & TCPHDR_RST)
 		goto discard;
 	if (flags & TCPHDR_ACK) {
+		/* The ACK of a cookie SYN-ACK (listen.c)? */
+		if (!(flags & TCPHDR_SYN) && xtcp_cookie_rcv(sk, skb))
+			return;
 		xtcp_send_reset_reply(sock_net(sk), skb, sk);
 		goto discard;
 	}

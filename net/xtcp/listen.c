@@ -12,7 +12,12 @@
  * (inet_csk_complete_hashdance()).  Listeners are used without their
  * socket lock, as native TCP does.
  *
- * No SYN cookies yet: with the SYN queue full, SYNs are dropped.
+ * SYN cookies (RFC 4987 3.6; net.xtcp.tcp_syncookies as Linux's): with
+ * the SYN queue full (or always, with tcp_syncookies=2) a SYN is answered
+ * by a SYN-ACK whose ISN is a cookie (syncookie.c) and no request sock is
+ * kept.  An ACK reaching the listener itself (no request sock matched)
+ * is then tried as a cookie: if it is one, a request sock is rebuilt from
+ * it and the child is created, exactly as from a queued request.
  */
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
@@ -26,7 +31,10 @@
 #include <net/route.h>
 #include <net/tcp.h>
 
+#include <linux/unaligned.h>
+
 #include "engine_priv.h"
+#include "syncookie.h"
 
 static int xtcp_v6_iif(const struct sk_buff *skb)
 {
@@ -187,68 +195,167 @@ static void xtcp_req_init_rwin(const struct sock *sk, struct request_sock *req,
 	req->rsk_window_clamp = clamp;
 }
 
-/* A SYN for listener @sk (lockless).  @isn: nonzero when a TIME_WAIT
- * socket chose the sequence number for a reincarnation.
+/*
+ * Cookie bookkeeping on the listener (lockless, as the listener is):
+ * when it last sent a cookie, in jiffies, so that an ACK arriving at the
+ * listener is tried as a cookie only while one can be valid.  Linux keeps
+ * this stamp in the listener's otherwise unused rx_opt.ts_recent_stamp,
+ * or in the SO_REUSEPORT group so that any listener of the group takes
+ * the group's cookies; xtcp does the same.  Updated at most once a
+ * second; a lost race only moves the stamp by that second.
  */
-int xtcp_conn_request(struct sock *sk, struct sk_buff *skb, u32 isn)
+static void xtcp_synq_overflow(struct sock *sk)
 {
-	struct net *net = sock_net(sk);
-	const struct xtcp_pernet *pn = xtcp_pernet(net);
-	const struct tcphdr *th = tcp_hdr(skb);
-	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	bool v4 = skb->protocol == htons(ETH_P_IP);
-	struct inet_request_sock *ireq;
-	struct tcp_request_sock *treq;
-	struct xtcp_rx_options opt;
-	struct request_sock *req;
-	struct dst_entry *dst;
-	int max_backlog;
+	u32 now = (u32)jiffies, last;
+	struct sock_reuseport *reuse = NULL;
 
-	if (v4) {
-		const struct rtable *rt = skb_rtable(skb);
-
-		if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
-			goto drop;
+	if (sk->sk_reuseport)
+		reuse = rcu_dereference(sk->sk_reuseport_cb);
+	if (reuse) {
+		last = READ_ONCE(reuse->synq_overflow_ts);
+		if (!time_between32(now, last, last + HZ))
+			WRITE_ONCE(reuse->synq_overflow_ts, now);
+		return;
 	}
+	last = (u32)READ_ONCE(tcp_sk(sk)->rx_opt.ts_recent_stamp);
+	if (!time_between32(now, last, last + HZ))
+		WRITE_ONCE(tcp_sk(sk)->rx_opt.ts_recent_stamp, (int)now);
+}
+
+/* Could a cookie of this listener still be valid?  The second of slack
+ * before the stamp covers a racing update (see above).
+ */
+static bool xtcp_synq_recent_overflow(const struct sock *sk)
+{
+	u32 now = (u32)jiffies, last;
+	struct sock_reuseport *reuse = NULL;
+
+	if (sk->sk_reuseport)
+		reuse = rcu_dereference(sk->sk_reuseport_cb);
+	if (reuse)
+		last = READ_ONCE(reuse->synq_overflow_ts);
+	else
+		last = (u32)READ_ONCE(tcp_sk(sk)->rx_opt.ts_recent_stamp);
+	return time_between32(now, last - HZ, last + XTCP_COOKIE_VALID);
+}
+
+/* The SYN queue is full, or tcp_syncookies=2: cookie or drop, with
+ * Linux's counters and its one warning per listener (not for
+ * tcp_syncookies=2, where cookies are the normal case).
+ */
+static bool xtcp_syn_flood_action(struct sock *sk, int syncookies)
+{
+	struct request_sock_queue *queue = &inet_csk(sk)->icsk_accept_queue;
+	const char *msg = "Dropping request";
+	struct net *net = sock_net(sk);
+
+	if (syncookies) {
+		msg = "Sending cookies";
+		XTCP_INC_STATS(net, XTCP_MIB_TCPREQQFULLDOCOOKIES);
+	} else {
+		XTCP_INC_STATS(net, XTCP_MIB_TCPREQQFULLDROP);
+	}
+	if (syncookies != 2 && !READ_ONCE(queue->synflood_warned) &&
+	    !xchg(&queue->synflood_warned, 1)) {
 #if IS_ENABLED(CONFIG_IPV6)
-	else if (ipv6_addr_v4mapped(&ipv6_hdr(skb)->saddr) ||
-		 ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr)) {
-		goto drop;
+		if (sk->sk_family == AF_INET6)
+			net_info_ratelimited("xtcpv6: Possible SYN flooding on port [%pI6c]:%u. %s.\n",
+					     &sk->sk_v6_rcv_saddr, sk->sk_num,
+					     msg);
+		else
+#endif
+			net_info_ratelimited("xtcp: Possible SYN flooding on port %pI4:%u. %s.\n",
+					     &sk->sk_rcv_saddr, sk->sk_num,
+					     msg);
+	}
+	return syncookies;
+}
+
+/* The flow a cookie is bound to: the segment's addresses and ports. */
+static void xtcp_cookie_flow_skb(struct xtcp_cookie_flow *f,
+				 const struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		xtcp_cookie_flow_v6(f, &ipv6_hdr(skb)->saddr,
+				    &ipv6_hdr(skb)->daddr, th->source,
+				    th->dest);
+		return;
 	}
 #endif
+	xtcp_cookie_flow_v4(f, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
+			    th->source, th->dest);
+}
 
-	if (inet_csk_reqsk_queue_is_full(sk) && !isn) {
-		XTCP_INC_STATS(net, XTCP_MIB_TCPREQQFULLDROP);
-		goto drop;
+/* Overwrite the TSval of a SYN-ACK built by xtcp_make_synack(), before
+ * its checksum is computed: a cookie SYN-ACK carries options there.
+ */
+static void xtcp_synack_set_tsval(struct sk_buff *skb, u32 tsval)
+{
+	struct tcphdr *th = tcp_hdr(skb);
+	u8 *p = (u8 *)(th + 1), *end = (u8 *)th + th->doff * 4;
+
+	while (p < end && *p != TCPOPT_EOL) {
+		if (*p == TCPOPT_NOP) {
+			p++;
+			continue;
+		}
+		if (end - p < 2 || p[1] < 2 || p[1] > end - p)
+			return;
+		if (*p == TCPOPT_TIMESTAMP && p[1] == TCPOLEN_TIMESTAMP) {
+			put_unaligned_be32(tsval, p + 2);
+			return;
+		}
+		p += p[1];
 	}
-	if (sk_acceptq_is_full(sk)) {
-		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
-		goto drop;
+}
+
+/* The SYN-ACK for a cookie request, which is not kept: options that
+ * only the SYN told us ride in the TSval (syncookie.h).
+ */
+static void xtcp_send_cookie_synack(const struct sock *sk,
+				    struct dst_entry *dst,
+				    struct request_sock *req)
+{
+	const struct inet_request_sock *ireq = inet_rsk(req);
+	struct xtcp_cookie_opts o = {};
+	struct sk_buff *skb;
+
+	skb = xtcp_make_synack(sk, dst, req);
+	if (!skb)
+		return;
+	if (ireq->tstamp_ok) {
+		o.wscale_ok = ireq->wscale_ok;
+		o.wscale = ireq->snd_wscale;
+		o.sack_ok = ireq->sack_ok;
+		o.ecn_ok = ireq->ecn_ok;
+		xtcp_synack_set_tsval(skb, xtcp_cookie_ts_encode(xtcp_ts_raw(),
+								 &o) +
+					   tcp_rsk(req)->ts_off);
 	}
-	/* Without SYN cookies the last quarter of the SYN backlog is kept
-	 * for peers known to be alive; xtcp knows none yet.
-	 */
-	max_backlog = READ_ONCE(pn->sysctl_tcp_max_syn_backlog);
-	if (!isn && max_backlog - inet_csk_reqsk_queue_len(sk) <
-	    (max_backlog >> 2))
-		goto drop;
+	if (!xtcp_ip_send_synack(sk, dst, req, skb))
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTSEGS);
+}
 
-	if (xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
-			       true, &opt) != XTCP_OPT_OK)
-		goto drop;
+/* What a request sock takes from the segment that creates it (the SYN,
+ * or the ACK returning a cookie): ports, addresses, interface, mark.
+ */
+static void xtcp_req_init_flow(const struct sock *sk, struct sk_buff *skb,
+			       struct request_sock *req, bool v4)
+{
+	struct inet_request_sock *ireq = inet_rsk(req);
+	struct tcp_request_sock *treq = tcp_rsk(req);
+	const struct tcphdr *th = tcp_hdr(skb);
 
-	req = inet_reqsk_alloc(v4 ? &xtcp_request_sock_ops :
-			       &xtcp6_request_sock_ops, sk, true);
-	if (!req)
-		goto drop;
-	ireq = inet_rsk(req);
-	treq = tcp_rsk(req);
 	treq->af_specific = NULL;
 	treq->tfo_listener = false;
 	treq->is_mptcp = 0;
 	treq->req_usec_ts = 0;
 	treq->syn_tos = 0;
 	treq->last_oow_ack_time = 0;
+	treq->snt_synack = 0;
 	treq->txhash = net_tx_rndhash();
 
 	ireq->ir_rmt_port = th->source;
@@ -268,6 +375,85 @@ int xtcp_conn_request(struct sock *sk, struct sk_buff *skb, u32 isn)
 			ireq->ir_iif = xtcp_v6_iif(skb);
 #endif
 	}
+}
+
+/* The timestamp offset for the request's host pair. */
+static u32 xtcp_req_ts_off(const struct request_sock *req, bool v4)
+{
+	const struct inet_request_sock *ireq = inet_rsk(req);
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (!v4)
+		return xtcp_tsoff_v6(&ireq->ir_v6_loc_addr,
+				     &ireq->ir_v6_rmt_addr);
+#endif
+	return xtcp_isn_hash_v4(ireq->ir_loc_addr, ireq->ir_rmt_addr, 0, 0);
+}
+
+/* A SYN for listener @sk (lockless).  @isn: nonzero when a TIME_WAIT
+ * socket chose the sequence number for a reincarnation.  Native
+ * tcp_conn_request().
+ */
+int xtcp_conn_request(struct sock *sk, struct sk_buff *skb, u32 isn)
+{
+	struct net *net = sock_net(sk);
+	const struct xtcp_pernet *pn = xtcp_pernet(net);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool v4 = skb->protocol == htons(ETH_P_IP);
+	struct inet_request_sock *ireq;
+	struct tcp_request_sock *treq;
+	struct xtcp_rx_options opt;
+	bool want_cookie = false;
+	struct request_sock *req;
+	struct dst_entry *dst;
+	int max_backlog;
+	int syncookies;
+
+	if (v4) {
+		const struct rtable *rt = skb_rtable(skb);
+
+		if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
+			goto drop;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	else if (ipv6_addr_v4mapped(&ipv6_hdr(skb)->saddr) ||
+		 ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr)) {
+		goto drop;
+	}
+#endif
+
+	/* A TIME_WAIT reincarnation skips the SYN queue limits. */
+	syncookies = READ_ONCE(pn->sysctl_tcp_syncookies);
+	if (!isn && (syncookies == 2 || inet_csk_reqsk_queue_is_full(sk))) {
+		want_cookie = xtcp_syn_flood_action(sk, syncookies);
+		if (!want_cookie)
+			goto drop;
+	}
+	if (sk_acceptq_is_full(sk)) {
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
+		goto drop;
+	}
+	/* Without SYN cookies the last quarter of the SYN backlog is kept
+	 * for peers known to be alive; xtcp knows none yet.
+	 */
+	max_backlog = READ_ONCE(pn->sysctl_tcp_max_syn_backlog);
+	if (!isn && !syncookies &&
+	    max_backlog - inet_csk_reqsk_queue_len(sk) < (max_backlog >> 2))
+		goto drop;
+
+	if (xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
+			       true, &opt) != XTCP_OPT_OK)
+		goto drop;
+
+	req = inet_reqsk_alloc(v4 ? &xtcp_request_sock_ops :
+			       &xtcp6_request_sock_ops, sk, !want_cookie);
+	if (!req)
+		goto drop;
+	req->syncookie = want_cookie;
+	ireq = inet_rsk(req);
+	treq = tcp_rsk(req);
+	xtcp_req_init_flow(sk, skb, req, v4);
 
 	/* Options: each one only if both sides want it. */
 	ireq->tstamp_ok = opt.saw_tstamp &&
@@ -275,6 +461,13 @@ int xtcp_conn_request(struct sock *sk, struct sk_buff *skb, u32 isn)
 	ireq->sack_ok = opt.sack_ok && !!READ_ONCE(pn->sysctl_tcp_sack);
 	ireq->wscale_ok = opt.wscale_ok &&
 			  !!READ_ONCE(pn->sysctl_tcp_window_scaling);
+	/* A cookie keeps window scale and SACK-permitted only in the
+	 * TSval; without timestamps they are not offered (as Linux).
+	 */
+	if (want_cookie && !ireq->tstamp_ok) {
+		ireq->sack_ok = 0;
+		ireq->wscale_ok = 0;
+	}
 	ireq->snd_wscale = ireq->wscale_ok ? opt.wscale : 0;
 	ireq->ecn_ok = 0;
 	ireq->acked = 0;
@@ -285,7 +478,19 @@ int xtcp_conn_request(struct sock *sk, struct sk_buff *skb, u32 isn)
 
 	treq->rcv_isn = cb->seq;
 	treq->rcv_nxt = cb->seq + 1;
-	if (!isn) {
+	if (want_cookie) {
+		struct xtcp_cookie_flow f;
+		unsigned int idx = xtcp_cookie_mss_index(!v4, req->mss);
+
+		/* The MSS the child will use is the table's. */
+		req->mss = xtcp_cookie_mss_value(!v4, idx);
+		xtcp_cookie_flow_skb(&f, skb);
+		isn = xtcp_cookie_make(xtcp_cookie_secret(), &f, cb->seq,
+				       xtcp_cookie_count(get_jiffies_64()),
+				       idx);
+		xtcp_synq_overflow(sk);
+		XTCP_INC_STATS(net, XTCP_MIB_SYNCOOKIESSENT);
+	} else if (!isn) {
 #if IS_ENABLED(CONFIG_IPV6)
 		if (!v4)
 			isn = xtcp_isn_v6(&ireq->ir_v6_loc_addr,
@@ -297,21 +502,19 @@ int xtcp_conn_request(struct sock *sk, struct sk_buff *skb, u32 isn)
 					  th->dest, th->source);
 	}
 	treq->snt_isn = isn;
-	treq->ts_off = 0;
-	if (ireq->tstamp_ok) {
-		treq->ts_off = xtcp_isn_hash_v4(ireq->ir_loc_addr,
-						ireq->ir_rmt_addr, 0, 0);
-#if IS_ENABLED(CONFIG_IPV6)
-		if (!v4)
-			treq->ts_off = xtcp_tsoff_v6(&ireq->ir_v6_loc_addr,
-						     &ireq->ir_v6_rmt_addr);
-#endif
-	}
+	treq->ts_off = ireq->tstamp_ok ? xtcp_req_ts_off(req, v4) : 0;
 
 	dst = xtcp_route_req(sk, req);
 	if (!dst)
 		goto drop_and_free;
 	xtcp_req_init_rwin(sk, req, dst);
+
+	if (want_cookie) {
+		xtcp_send_cookie_synack(sk, dst, req);
+		dst_release(dst);
+		reqsk_free(req);
+		return 0;
+	}
 
 	req->timeout = XTCP_TIMEOUT_INIT;
 	if (!inet_csk_reqsk_queue_hash_add(sk, req, req->timeout)) {
@@ -707,6 +910,160 @@ discard:
 	sock_put(sk);
 	reqsk_put(req);
 	return 0;
+}
+
+/*
+ * Options for a cookie child, from the ACK: the timestamps option says
+ * whether the SYN-ACK had one (it echoes ours), and if so the TSecr
+ * brings back what the SYN offered (syncookie.h).  False when it names
+ * an option this namespace has switched off since (Linux's
+ * cookie_timestamp_decode()).
+ */
+static bool xtcp_cookie_opts(const struct xtcp_pernet *pn,
+			     struct request_sock *req,
+			     const struct xtcp_rx_options *opt, bool v4)
+{
+	struct inet_request_sock *ireq = inet_rsk(req);
+	struct xtcp_cookie_opts o;
+
+	ireq->tstamp_ok = 0;
+	ireq->sack_ok = 0;
+	ireq->wscale_ok = 0;
+	ireq->snd_wscale = 0;
+	ireq->ecn_ok = 0;
+	tcp_rsk(req)->ts_off = 0;
+	req->ts_recent = 0;
+	if (!opt->saw_tstamp)
+		return true;
+	if (!READ_ONCE(pn->sysctl_tcp_timestamps))
+		return false;
+	tcp_rsk(req)->ts_off = xtcp_req_ts_off(req, v4);
+	xtcp_cookie_ts_decode(opt->tsecr - tcp_rsk(req)->ts_off, &o);
+	ireq->tstamp_ok = 1;
+	req->ts_recent = opt->tsval;
+	if (o.sack_ok && !READ_ONCE(pn->sysctl_tcp_sack))
+		return false;
+	ireq->sack_ok = o.sack_ok;
+	if (o.wscale_ok) {
+		if (!READ_ONCE(pn->sysctl_tcp_window_scaling))
+			return false;
+		ireq->wscale_ok = 1;
+		ireq->snd_wscale = o.wscale;
+	}
+	/* The ECN bit is never set: xtcp does not negotiate ECN. */
+	return true;
+}
+
+/*
+ * An ACK (no SYN, no RST) for listener @sk that matched no request
+ * sock: the third segment of a handshake answered with a cookie?
+ * Native cookie_v4_check()/cookie_v6_check() and tcp_get_cookie_sock().
+ * Returns false, leaving @skb to the caller (which answers with a RST,
+ * as Linux does), if cookies are off, none was sent lately, or the ACK
+ * is not a valid cookie; otherwise consumes @skb, which has created the
+ * child or has been dropped (no memory, no route, accept queue full:
+ * the peer's retransmission can try again while the cookie is valid).
+ */
+bool xtcp_cookie_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct net *net = sock_net(sk);
+	const struct xtcp_pernet *pn = xtcp_pernet(net);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	bool v4 = skb->protocol == htons(ETH_P_IP);
+	struct xtcp_cookie_flow f;
+	struct xtcp_rx_options opt;
+	struct request_sock *req;
+	struct dst_entry *dst;
+	struct sock *child;
+	bool own_req;
+	u16 mss;
+
+	if (!READ_ONCE(pn->sysctl_tcp_syncookies) ||
+	    !xtcp_synq_recent_overflow(sk))
+		return false;
+
+	xtcp_cookie_flow_skb(&f, skb);
+	mss = xtcp_cookie_check(xtcp_cookie_secret(), &f, cb->ack_seq - 1,
+				cb->seq - 1,
+				xtcp_cookie_count(get_jiffies_64()));
+	if (!mss) {
+		XTCP_INC_STATS(net, XTCP_MIB_SYNCOOKIESFAILED);
+		return false;
+	}
+	XTCP_INC_STATS(net, XTCP_MIB_SYNCOOKIESRECV);
+
+	if (xtcp_parse_options((const u8 *)(th + 1), th->doff * 4 - sizeof(*th),
+			       false, &opt) != XTCP_OPT_OK)
+		goto drop;
+
+	/* Not attached to the listener: it never sits in the SYN queue. */
+	req = inet_reqsk_alloc(v4 ? &xtcp_request_sock_ops :
+			       &xtcp6_request_sock_ops, sk, false);
+	if (!req)
+		goto drop;
+	req->syncookie = 1;
+	req->num_retrans = 0;
+	xtcp_req_init_flow(sk, skb, req, v4);
+	if (!xtcp_cookie_opts(pn, req, &opt, v4)) {
+		reqsk_free(req);
+		return false;
+	}
+	inet_rsk(req)->acked = 0;
+	req->mss = mss;
+	tcp_rsk(req)->rcv_isn = cb->seq - 1;
+	tcp_rsk(req)->rcv_nxt = cb->seq;
+	tcp_rsk(req)->snt_isn = cb->ack_seq - 1;
+
+	/* Our window and scale as the SYN-ACK offered them (they depend
+	 * only on the listener, the route and the sysctls).
+	 */
+	dst = xtcp_route_req(sk, req);
+	if (!dst)
+		goto drop_req;
+	xtcp_req_init_rwin(sk, req, dst);
+	dst_release(dst);
+
+	child = xtcp_syn_recv_sock(sk, skb, req, NULL, &own_req);
+	if (!child)
+		goto drop_req;
+	__acquire(&child->sk_lock.slock);	/* returned locked */
+	if (!own_req) {
+		/* The 4-tuple is taken (a duplicate ACK raced us, or an
+		 * established socket): the clone was destroyed already.
+		 */
+		bh_unlock_sock(child);
+		sock_put(child);
+		goto drop_req;
+	}
+	/* The accept queue holds the request's one reference. */
+	refcount_set(&req->rsk_refcnt, 1);
+	sock_rps_save_rxhash(child, skb);
+	if (!inet_csk_reqsk_queue_add(sk, req, child)) {
+		/* The listener closed under us: the child is forgotten. */
+		bh_unlock_sock(child);
+		sock_put(child);
+		reqsk_put(req);
+		goto drop;
+	}
+
+	skb_dst_drop(skb);
+	if (!sock_owned_by_user(child)) {
+		xtcp_rcv_state_process(child, skb);
+		if (child->sk_state != TCP_SYN_RECV)
+			sk->sk_data_ready(sk);
+	} else {
+		__sk_add_backlog(child, skb);
+	}
+	bh_unlock_sock(child);
+	sock_put(child);
+	return true;
+
+drop_req:
+	reqsk_free(req);
+drop:
+	kfree_skb(skb);
+	return true;
 }
 
 /* ICMP error for a request sock (native tcp_req_err()). */

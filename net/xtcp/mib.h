@@ -41,6 +41,10 @@ enum xtcp_mib_field {
 	XTCP_MIB_TCPOFOQUEUE,		/* TcpExt TCPOFOQueue */
 	XTCP_MIB_TCPRCVQDROP,		/* TcpExt TCPRcvQDrop */
 	XTCP_MIB_TCPORIGDATASENT,	/* TcpExt TCPOrigDataSent */
+	XTCP_MIB_SYNCOOKIESSENT,	/* TcpExt SyncookiesSent */
+	XTCP_MIB_SYNCOOKIESRECV,	/* TcpExt SyncookiesRecv */
+	XTCP_MIB_SYNCOOKIESFAILED,	/* TcpExt SyncookiesFailed */
+	XTCP_MIB_TCPREQQFULLDOCOOKIES,	/* TcpExt TCPReqQFullDoCookies */
 	XTCP_MIB_MAX
 };
 

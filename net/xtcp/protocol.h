@@ -156,6 +156,7 @@ struct xtcp_pernet {
 	int	sysctl_tcp_min_snd_mss;		/* 48 */
 	int	sysctl_tcp_rfc1337;		/* 0 */
 	int	sysctl_tcp_abort_on_overflow;	/* 0 */
+	int	sysctl_tcp_syncookies;		/* 1: when the SYN queue is full */
 
 	/* TIME_WAIT accounting: xtcp's own death row, so that
 	 * net.xtcp.tcp_max_tw_buckets bounds xtcp's TIME_WAIT sockets and
