@@ -31,6 +31,7 @@
 #include <linux/printk.h>
 
 #include "engine.h"
+#include "proc.h"
 #include "protocol.h"
 
 static int __init xtcp_init(void)
@@ -40,6 +41,10 @@ static int __init xtcp_init(void)
 	err = xtcp_ctrl_init();
 	if (err)
 		goto err_ctrl;
+
+	err = xtcp_proc_init();
+	if (err)
+		goto err_proc;
 
 	err = xtcp_engine_init();
 	if (err)
@@ -62,6 +67,8 @@ err_socket:
 err_demux:
 	xtcp_engine_exit();
 err_engine:
+	xtcp_proc_exit();
+err_proc:
 	xtcp_ctrl_exit();
 err_ctrl:
 	pr_err("failed to load: %d\n", err);
@@ -84,6 +91,7 @@ static void __exit xtcp_exit(void)
 	xtcp_socket_exit();
 	xtcp_demux_exit();
 	xtcp_engine_exit();
+	xtcp_proc_exit();
 	xtcp_ctrl_exit();
 
 	pr_info("unloaded, native TCP handlers restored\n");
