@@ -31,6 +31,7 @@
 #include <linux/printk.h>
 
 #include "engine.h"
+#include "netlink.h"
 #include "proc.h"
 #include "protocol.h"
 
@@ -50,6 +51,10 @@ static int __init xtcp_init(void)
 	if (err)
 		goto err_engine;
 
+	err = xtcp_netlink_init();
+	if (err)
+		goto err_netlink;
+
 	err = xtcp_demux_init();
 	if (err)
 		goto err_demux;
@@ -65,6 +70,8 @@ static int __init xtcp_init(void)
 err_socket:
 	xtcp_demux_exit();
 err_demux:
+	xtcp_netlink_exit();
+err_netlink:
 	xtcp_engine_exit();
 err_engine:
 	xtcp_proc_exit();
@@ -90,6 +97,7 @@ static void __exit xtcp_exit(void)
 	synchronize_net();
 	xtcp_socket_exit();
 	xtcp_demux_exit();
+	xtcp_netlink_exit();
 	xtcp_engine_exit();
 	xtcp_proc_exit();
 	xtcp_ctrl_exit();

@@ -65,6 +65,11 @@ const char *xtcp_mib_name(unsigned int field)
 /* Sum over CPUs.  Readers race with increments; each value is a
  * snapshot, as with Linux's snmp_fold_field().
  */
+bool xtcp_mib_is_ext(unsigned int field)
+{
+	return field < XTCP_MIB_MAX && xtcp_mib_desc[field].ext;
+}
+
 void xtcp_mib_fold(const struct net *net, u64 *vals)
 {
 	const struct xtcp_mib __percpu *mib = xtcp_pernet(net)->mib;

@@ -9,6 +9,8 @@ struct net;
 
 /* Linux's MIB name of counter @field (mib.h), NULL past the end. */
 const char *xtcp_mib_name(unsigned int field);
+/* Whether it belongs to Linux's TcpExt group (else Tcp). */
+bool xtcp_mib_is_ext(unsigned int field);
 /* @vals[XTCP_MIB_MAX]: the namespace's counters summed over CPUs. */
 void xtcp_mib_fold(const struct net *net, u64 *vals);
 
