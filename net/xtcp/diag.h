@@ -41,4 +41,15 @@ int xtcp_sk_walk(struct net *net, struct xtcp_walk_pos *pos,
  */
 int xtcp_sk_report_state(const struct sock *sk);
 
+/* Is @sk (full, request or TIME_WAIT) an xtcp socket? */
+bool xtcp_diag_owns(const struct sock *sk);
+
+/*
+ * SOCK_DESTROY: tcp_abort()'s semantics.  A full socket gets @err, a RST
+ * if its state calls for one, and is closed; a listener stops listening;
+ * a request sock is dropped; TIME_WAIT is refused (EOPNOTSUPP), as for
+ * TCP.  Needs CAP_NET_ADMIN over the socket's namespace (EPERM).
+ */
+int xtcp_diag_abort(struct sock *sk, int err);
+
 #endif /* _NET_XTCP_DIAG_H */

@@ -10,6 +10,7 @@
  * a dump that spans several calls is, like inet_diag's, a best effort
  * snapshot: it may miss or repeat a socket that moved meanwhile.
  */
+#include <linux/capability.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <net/inet_hashtables.h>
@@ -22,6 +23,55 @@
 #include "protocol.h"
 
 #define XTCP_WALK_BATCH	16
+
+bool xtcp_diag_owns(const struct sock *sk)
+{
+	return xtcp_owns(sk);
+}
+EXPORT_SYMBOL_GPL(xtcp_diag_owns);
+
+int xtcp_diag_abort(struct sock *sk, int err)
+{
+	if (!ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	if (!sk_fullsock(sk)) {
+		struct request_sock *req;
+
+		if (sk->sk_state != TCP_NEW_SYN_RECV)
+			return -EOPNOTSUPP;
+		req = inet_reqsk(sk);
+		local_bh_disable();
+		inet_csk_reqsk_queue_drop(req->rsk_listener, req);
+		local_bh_enable();
+		return 0;
+	}
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		xtcp_set_state(sk, TCP_CLOSE);
+		inet_csk_listen_stop(sk);
+	}
+	/* bh_lock_sock() too: close() and softirq input must not race. */
+	local_bh_disable();
+	bh_lock_sock(sk);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		WRITE_ONCE(sk->sk_err, err);
+		smp_wmb(); /* sk_err before the state change is seen */
+		sk_error_report(sk);
+		/* RFC 9293 3.10.4, ABORT: a RST in these states. */
+		if ((1 << sk->sk_state) &
+		    (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT1 |
+		     TCPF_FIN_WAIT2 | TCPF_SYN_RECV))
+			xtcp_send_active_reset(sk, GFP_ATOMIC);
+		if (sk->sk_state != TCP_CLOSE)
+			xtcp_done(sk);
+	}
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	release_sock(sk);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xtcp_diag_abort);
 
 int xtcp_sk_report_state(const struct sock *sk)
 {

@@ -25,6 +25,7 @@
  * control or SO_MAX_PACING_RATE sets it, as native.
  */
 #include <linux/jiffies.h>
+#include <linux/module.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <net/inet_connection_sock.h>
@@ -39,6 +40,7 @@ const char *xtcp_ca_name(const struct sock *sk)
 
 	return ca ? ca->name : "reno";
 }
+EXPORT_SYMBOL_GPL(xtcp_ca_name);
 
 static u64 xtcp_rate64(unsigned long rate)
 {
