@@ -379,7 +379,9 @@ def sysctl_wr(ns, k, v):
 
 def sysctl_tests():
     setns(CLI)
-    knobs = sorted(k for k in os.listdir(SYS) if k != "tcp_mem")
+    ok("tcp_mem" not in os.listdir(SYS),
+       "sysctl: tcp_mem (global) is not registered in other namespaces")
+    knobs = sorted(os.listdir(SYS))
     rt, bad, iso = [], [], []
     for k in knobs:
         default = sysctl_rd(FRESH, k)
@@ -407,6 +409,62 @@ def sysctl_tests():
     ok(not missing, "sysctl: every expected knob exists", missing)
 
 
+def xtcpctl_config_tests():
+    """xtcpctl config against sysctl, in the client namespace."""
+    def run(*args):
+        setns(CLI)
+        return subprocess.run([XTCPCTL, *args], capture_output=True,
+                              text=True, timeout=20)
+    out = run("config", "show", "tcp_keepalive_probes").stdout.split()
+    ok(out == ["tcp_keepalive_probes", "=",
+               sysctl_rd(CLI, "tcp_keepalive_probes")],
+       "xtcpctl config show matches sysctl", out)
+    old = [sysctl_rd(CLI, k) for k in ("tcp_keepalive_probes", "tcp_retries2")]
+    r = run("config", "set", "tcp_keepalive_probes", "7", "tcp_retries2", "9")
+    ok(r.returncode == 0 and sysctl_rd(CLI, "tcp_keepalive_probes") == "7" and
+       sysctl_rd(CLI, "tcp_retries2") == "9",
+       "xtcpctl config set applies several knobs", r.stderr)
+    r = run("config", "set", "tcp_keepalive_probes", "8", "tcp_retries2", "999")
+    ok(r.returncode == 1 and "invalid value for tcp_retries2" in r.stderr and
+       sysctl_rd(CLI, "tcp_keepalive_probes") == "7",
+       "xtcpctl config set with one bad value fails, changes nothing, "
+       "says why", r.stderr)
+    r = run("-j", "config", "show")
+    setns(CLI)
+    knobs = set(os.listdir(SYS))
+    try:
+        d = json.loads(r.stdout)
+    except ValueError:
+        d = {}
+    ok(set(d) == knobs and d["tcp_rmem"].split() ==
+       sysctl_rd(CLI, "tcp_rmem").split(),
+       "xtcpctl -j config show: every knob, in JSON", r.stdout[:200])
+    run("config", "set", "tcp_keepalive_probes", old[0], "tcp_retries2",
+        old[1])
+
+
+def new_netns_defaults():
+    """A namespace created after init_net's knobs changed starts from the
+    defaults (tcp_rmem/tcp_wmem excepted: init_net's, as Linux)."""
+    init = os.open("/proc/self/ns/net", os.O_RDONLY)
+    old = open(SYS + "tcp_syn_retries").read().strip()
+    rmem = open(SYS + "tcp_rmem").read().split()
+    with open(SYS + "tcp_syn_retries", "w") as f:
+        f.write("5")
+    if libc.unshare(CLONE_NEWNET) != 0:
+        ok(False, "sysctl: a new namespace starts from the defaults",
+           "unshare failed")
+        return
+    syn = open(SYS + "tcp_syn_retries").read().strip()
+    rmem_new = open(SYS + "tcp_rmem").read().split()
+    libc.setns(init, CLONE_NEWNET)
+    os.close(init)
+    with open(SYS + "tcp_syn_retries", "w") as f:
+        f.write(old)
+    ok(syn == "6" and rmem_new == rmem,
+       "sysctl: a new namespace starts from the defaults", (syn, rmem_new))
+
+
 def find(lst, **kw):
     return [e for e in lst if all(e.get(k) == v for k, v in kw.items())]
 
@@ -415,6 +473,8 @@ def main():
     print("TAP version 13")
     step("sysctls")
     sysctl_tests()
+    new_netns_defaults()
+    xtcpctl_config_tests()
     step("counters before")
     c_stats0, s_stats0 = stats(CLI), stats(SRV)
 
@@ -476,9 +536,9 @@ def main():
     step("outage")
     c_loss, s_loss = connect(lsk)
     setns(SRV)
-    mac = subprocess.run(["ip", "netns", "exec", SRV, "cat",
-                          "/sys/class/net/veth0/address"], check=True,
-                         capture_output=True, text=True).stdout.strip()
+    mac = subprocess.run(["ip", "-n", SRV, "link", "show", "veth0"],
+                         check=True, capture_output=True,
+                         text=True).stdout.split("link/ether ")[1].split()[0]
     subprocess.run(["ip", "-n", CLI, "neigh", "replace", SADDR, "lladdr",
                     "02:00:00:00:00:99", "dev", "veth0", "nud", "permanent"],
                    check=True)
