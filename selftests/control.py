@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Control-plane checks against real xtcp connections, TAP output.
 
-  control.py CLIENT_NS SERVER_NS X XTCPCTL FRESH_NS
+  control.py CLIENT_NS SERVER_NS X XTCPCTL
 
 First the net.xtcp sysctls: every knob round-trips, bad values are
 rejected with EINVAL and leave the old value, and a change in one
-namespace is not seen in another (FRESH_NS, untouched, gives the
-defaults).  The namespaces are lib.sh's netns_pair with index X (client 10.X.0.1,
+namespace is not seen in another (SERVER_NS, untouched by these
+writes, gives the defaults).  The namespaces are lib.sh's netns_pair with index X (client 10.X.0.1,
 server 10.X.0.2; 10.X.0.3 is a black hole seen from the client).  One
 process builds, on both sides, xtcp sockets in known states (LISTEN,
 ESTABLISHED, FIN_WAIT2/CLOSE_WAIT, TIME_WAIT, SYN_SENT, SYN_RECV, a
@@ -49,8 +49,7 @@ CMD_CONFIG_GET, CMD_CONFIG_SET, CMD_STATS_GET, CMD_SOCK_GET = 1, 2, 3, 4
 A_CONFIG_KNOB, A_KNOB_NAME, A_KNOB_VALUE = 1, 1, 2
 A_SOCK_STATE_MASK = 4
 
-CLI, SRV, X, XTCPCTL, FRESH = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
-    sys.argv[4], sys.argv[5]
+CLI, SRV, X, XTCPCTL = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 CADDR, SADDR, HOLE = f"10.{X}.0.1", f"10.{X}.0.2", f"10.{X}.0.3"
 P = 31000 + X * 10            # xtcp listener
 P_NATIVE = P + 1              # native TCP listener
@@ -383,8 +382,10 @@ def sysctl_tests():
        "sysctl: tcp_mem (global) is not registered in other namespaces")
     knobs = sorted(os.listdir(SYS))
     rt, bad, iso = [], [], []
+    # The server namespace is fresh: its values are the defaults.
+    defaults = {k: sysctl_rd(SRV, k) for k in knobs}
     for k in knobs:
-        default = sysctl_rd(FRESH, k)
+        default = defaults[k]
         if sysctl_wr(CLI, k, default) or sysctl_rd(CLI, k) != default:
             rt.append(f"{k}: {default} does not round-trip")
         good, bads = KNOBS.get(k, (None, []))

@@ -14,6 +14,8 @@ A=cc$X
 B=cs$X
 SYS=/proc/sys/net/xtcp
 
+# make tools builds it; build it here if that was not done.
+[ -x "$XTCPCTL" ] || make -s -C "$XTCP_TOP/tools/xtcpctl" >/dev/null 2>&1
 [ -x "$XTCPCTL" ] || { fail "xtcpctl is built (make tools)"; finish; }
 check "insmod xtcp.ko" xtcp_load
 modprobe inet_diag 2>/dev/null
@@ -22,7 +24,6 @@ check "insmod xtcp_diag.ko" insmod "$XTCP_DIAG_KO"
 diag "[${SECONDS}s]"
 # --- sysctls (the per-knob checks run in control.py, below) ---
 netns_pair "$A" "$B" "$X" || { fail "netns setup"; finish; }
-ip netns add "cx$X"; _ns_list+=("cx$X")
 m=$(cat $SYS/tcp_mem)
 check "sysctl: tcp_mem (global) round-trips in init_net" \
 	sh -c "echo '$m' > $SYS/tcp_mem && [ \"\$(cat $SYS/tcp_mem)\" = '$m' ]"
@@ -55,7 +56,7 @@ if [ -d $T/events/xtcp ]; then
 	echo 1 > $T/events/xtcp/enable && have_trace=1
 fi
 run_tap control python3 -S "$XTCP_TOP/selftests/control.py" "$A" "$B" "$X" \
-	"$XTCPCTL" "cx$X"
+	"$XTCPCTL"
 if [ $have_trace = 1 ]; then
 	echo 0 > $T/events/xtcp/enable
 	tr=$(mktemp)
