@@ -356,8 +356,11 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 			printf("\"%s%s\":%llu", ext ? "XtcpExt" : "Xtcp",
 			       name, value);
 		} else {
-			printf("%s%-28s %llu\n", ext ? "XtcpExt" : "Xtcp",
-			       name, value);
+			char full[64];
+
+			snprintf(full, sizeof(full), "%s%s",
+				 ext ? "XtcpExt" : "Xtcp", name);
+			printf("%-32s %llu\n", full, value);
 		}
 	}
 	return MNL_CB_OK;
