@@ -466,8 +466,83 @@ def new_netns_defaults():
        "sysctl: a new namespace starts from the defaults", (syn, rmem_new))
 
 
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def paws_probe(c, s):
+    """Sniff the client's next data segment (seq, ack, TSval), then replay
+    a segment that continues it with a TSval far in the past: the server
+    must drop it as a PAWS failure (RFC 7323 5.3).  True if sent."""
+    setns(CLI)
+    # ETH_P_ALL: only those taps see outgoing frames.
+    pk = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    pk.bind(("veth0", 0))
+    pk.settimeout(3)
+    sport = c.getsockname()[1]
+    c.send(b"p")
+    seg = None
+    deadline = time.time() + 3
+    while time.time() < deadline and not seg:
+        try:
+            frame = pk.recv(65535)
+        except socket.timeout:
+            break
+        ip = frame[14:]
+        if frame[12:14] != b"\x08\x00" or ip[9] != 6 or ip[12:16] != socket.inet_aton(CADDR):
+            continue
+        th = ip[(ip[0] & 15) * 4:]
+        if struct.unpack("!H", th[:2])[0] != sport:
+            continue
+        doff = (th[12] >> 4) * 4
+        opts, i = th[20:doff], 0
+        while i < len(opts):
+            if opts[i] == 8:
+                tsval, tsecr = struct.unpack("!II", opts[i + 2:i + 10])
+                seq, ack = struct.unpack("!II", th[4:12])
+                seg = (seq + len(ip) - (ip[0] & 15) * 4 - doff, ack, tsval,
+                       tsecr)
+                break
+            i += 1 if opts[i] in (0, 1) else max(opts[i + 1], 2)
+    pk.close()
+    s.recv(10)
+    if not seg:
+        return False
+    seq, ack, tsval, tsecr = seg
+    src, dst = socket.inet_aton(CADDR), socket.inet_aton(SADDR)
+    opt = b"\1\1\x08\x0a" + struct.pack("!II", (tsval - 0x100000) & 0xffffffff,
+                                        tsecr)
+    tcp = struct.pack("!HHIIBBHHH", sport, P, seq, ack, 8 << 4, 0x18, 1000,
+                      0, 0) + opt + b"q"
+    ck = csum(src + dst + struct.pack("!BBH", 0, 6, len(tcp)) + tcp)
+    tcp = tcp[:16] + struct.pack("!H", ck) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 2, 0, 64, 6,
+                     0, src, dst)
+    r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    r.sendto(ip + tcp, (SADDR, 0))
+    r.close()
+    return True
+
+
+def dlt(a, b, k):
+    return b[k] - a[k]
+
+
 def find(lst, **kw):
     return [e for e in lst if all(e.get(k) == v for k, v in kw.items())]
+
+
+def monitor(ns):
+    setns(ns)
+    m = subprocess.Popen([XTCPCTL, "-j", "monitor"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True)
+    MONS.append(m)
+    return m
 
 
 def main():
@@ -481,10 +556,8 @@ def main():
 
     step("monitor")
     setns(SRV)
-    global MON
-    mon = MON = subprocess.Popen([XTCPCTL, "-j", "monitor"],
-                                 stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, text=True)
+    mon = monitor(SRV)
+    mon_c = monitor(CLI)
     time.sleep(0.3)
 
     step("listeners")
@@ -649,6 +722,15 @@ def main():
     ok(err == 0 and len(d6) == 1 and d6[0]["state"] == 10,
        "sock_diag: AF_INET6 dump", d6)
 
+    # PAWS: an old timestamp on an otherwise fitting segment is dropped.
+    before = stats(SRV)
+    sent = paws_probe(c_est, s_est)
+    time.sleep(0.3)
+    after = stats(SRV)
+    ok(sent and dlt(before, after, "XtcpExtPAWSEstab") == 1,
+       "counters: PAWS drop counted (PAWSEstab)",
+       (sent, dlt(before, after, "XtcpExtPAWSEstab")))
+
     # SOCK_DESTROY: the server end of c_est aborts, the client sees a RST.
     before = stats(SRV)
     err = diag_destroy(SRV, P, cport(c_est), SADDR, CADDR)
@@ -681,7 +763,6 @@ def main():
     step("counters")
     # --- counters ---
     c1, s1 = stats(CLI), stats(SRV)
-    dlt = lambda a, b, k: b[k] - a[k]
     ok(dlt(c_stats0, c1, "XtcpActiveOpens") >= 9 and
        dlt(s_stats0, s1, "XtcpPassiveOpens") >= 4,
        "counters: active and passive opens",
@@ -721,6 +802,13 @@ def main():
        "monitor: established event with the right addresses", events[:6])
     ok({"reset", "closed"} <= kinds, "monitor: reset and closed events",
        kinds)
+    mon_c.terminate()
+    cev = [json.loads(line) for line in mon_c.communicate()[0].splitlines()]
+    rto = [e for e in cev if e["event"] == "rto"]
+    ok(rto and {e["dst"] for e in rto} <= {SADDR, HOLE} and
+       any(e["dst"] == HOLE and e["state"] == "SYN-SENT" for e in rto),
+       "monitor: rto events (SYN_SENT to the black hole, the outage)",
+       cev[:8])
 
     step("netlink")
     # --- configuration over netlink ---
@@ -783,12 +871,18 @@ def main():
     return 1 if nfail else 0
 
 
-MON = None
+MONS = []
 
 if __name__ == "__main__":
     try:
         sys.exit(main())
+    except Exception:  # a crash must show in the TAP stream
+        import traceback
+        for line in traceback.format_exc().splitlines():
+            print(f"# {line}")
+        sys.exit(1)
     finally:
-        # Never leave the monitor holding the caller's pipe open.
-        if MON and MON.poll() is None:
-            MON.kill()
+        # Never leave a monitor holding the caller's pipe open.
+        for m in MONS:
+            if m.poll() is None:
+                m.kill()
