@@ -1,15 +1,8 @@
 // SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)
-/*
- * xtcp: netlink policies and operations, exactly as the spec
- * Documentation/netlink/specs/xtcp.yaml states them.
- *
- * Written by hand in the layout ynl-gen-c.py produces: Linux 6.12's
- * generator does not terminate on this spec (it loops while ordering
- * the attribute sets), so it cannot be run at build time.  Keep this
- * file and the spec in step: one policy entry per request attribute,
- * the checks (max-len) of the spec, the flags (uns-admin-perm) of each
- * operation.
- */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/xtcp.yaml */
+/* YNL-GEN kernel source */
+
 #include <net/netlink.h>
 #include <net/genetlink.h>
 
@@ -37,14 +30,14 @@ static const struct nla_policy xtcp_config_set_nl_policy[XTCP_A_CONFIG_KNOB + 1]
 static const struct nla_policy xtcp_sock_get_nl_policy[XTCP_A_SOCK_DPORT + 1] = {
 	[XTCP_A_SOCK_FAMILY] = { .type = NLA_U8, },
 	[XTCP_A_SOCK_STATE_MASK] = { .type = NLA_U32, },
-	[XTCP_A_SOCK_SADDR] = { .type = NLA_BINARY, .len = 16, },
-	[XTCP_A_SOCK_DADDR] = { .type = NLA_BINARY, .len = 16, },
+	[XTCP_A_SOCK_SADDR] = { .type = NLA_BINARY, },
+	[XTCP_A_SOCK_DADDR] = { .type = NLA_BINARY, },
 	[XTCP_A_SOCK_SPORT] = { .type = NLA_U16, },
 	[XTCP_A_SOCK_DPORT] = { .type = NLA_U16, },
 };
 
 /* Ops table for xtcp */
-static const struct genl_split_ops xtcp_nl_ops[] = {
+const struct genl_split_ops xtcp_nl_ops[5] = {
 	{
 		.cmd		= XTCP_CMD_CONFIG_GET,
 		.doit		= xtcp_nl_config_get_doit,
@@ -80,17 +73,4 @@ static const struct genl_split_ops xtcp_nl_ops[] = {
 
 static const struct genl_multicast_group xtcp_nl_mcgrps[] = {
 	[XTCP_NLGRP_EVENTS] = { "events", },
-};
-
-struct genl_family xtcp_nl_family = {
-	.name		= XTCP_FAMILY_NAME,
-	.version	= XTCP_FAMILY_VERSION,
-	.netnsok	= true,
-	.parallel_ops	= true,
-	.module		= THIS_MODULE,
-	.split_ops	= xtcp_nl_ops,
-	.n_split_ops	= ARRAY_SIZE(xtcp_nl_ops),
-	.mcgrps		= xtcp_nl_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(xtcp_nl_mcgrps),
-	.resv_start_op	= XTCP_CMD_SOCK_EVENT + 1,
 };

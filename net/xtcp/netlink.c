@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xtcp: the generic netlink family "xtcp" (Documentation/netlink/specs/
- * xtcp.yaml; policies and ops in netlink-gen.c).
+ * xtcp.yaml; policies and ops in netlink-gen.c, generated from it).
  *
  * Everything acts on the namespace of the requesting socket.
  *
@@ -41,7 +41,11 @@
 #include "engine.h"
 #include "info.h"
 #include "netlink.h"
-#include "netlink-gen.h"
+/* The generated policies and ops, compiled here: the generator makes its
+ * multicast group table static and, for a genetlink-legacy spec, leaves
+ * the family struct to us.
+ */
+#include "netlink-gen.c"
 #include "proc.h"
 #include "protocol.h"
 #include "trace.h"
@@ -50,6 +54,19 @@
 static DEFINE_MUTEX(xtcp_nl_cfg_lock);
 
 #define XTCP_NL_VALUE_MAX	256
+
+static struct genl_family xtcp_nl_family = {
+	.name		= XTCP_FAMILY_NAME,
+	.version	= XTCP_FAMILY_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.split_ops	= xtcp_nl_ops,
+	.n_split_ops	= ARRAY_SIZE(xtcp_nl_ops),
+	.mcgrps		= xtcp_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(xtcp_nl_mcgrps),
+	.resv_start_op	= XTCP_CMD_SOCK_EVENT + 1,
+};
 
 /* --- configuration --- */
 

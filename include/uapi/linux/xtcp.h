@@ -30,16 +30,21 @@
 #endif
 
 /*
- * Generic netlink family "xtcp": Documentation/netlink/specs/xtcp.yaml
- * is the reference; the names below follow the kernel's ynl conventions
- * for that spec (XTCP_A_<set>_<attr>, XTCP_CMD_<op>).
+ * Generic netlink family "xtcp": from here to the end, the uapi output of
+ * Linux 6.12's tools/net/ynl/ynl-gen-c.py for
+ * Documentation/netlink/specs/xtcp.yaml (regenerate, do not edit).
  */
 #define XTCP_FAMILY_NAME	"xtcp"
 #define XTCP_FAMILY_VERSION	1
 
-#define XTCP_MCGRP_EVENTS	"events"
-
-/* Connection events sent to the "events" group. */
+/**
+ * enum xtcp_event_type - Connection events sent to the events multicast group.
+ * @XTCP_EVENT_TYPE_ESTABLISHED: A connection reached ESTABLISHED (active or
+ *   passive open).
+ * @XTCP_EVENT_TYPE_CLOSED: A connection reached CLOSED (after any state).
+ * @XTCP_EVENT_TYPE_RESET: A connection was reset, by the peer or by xtcp.
+ * @XTCP_EVENT_TYPE_RTO: The retransmission timer of a connection fired.
+ */
 enum xtcp_event_type {
 	XTCP_EVENT_TYPE_ESTABLISHED = 1,
 	XTCP_EVENT_TYPE_CLOSED,
@@ -131,5 +136,7 @@ enum {
 	__XTCP_CMD_MAX,
 	XTCP_CMD_MAX = (__XTCP_CMD_MAX - 1)
 };
+
+#define XTCP_MCGRP_EVENTS	"events"
 
 #endif /* _UAPI_LINUX_XTCP_H */
