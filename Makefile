@@ -48,9 +48,10 @@ debug-modules:
 selftests:
 	$(MAKE) -C selftests
 
-# Userspace tools: the xtcpize LD_PRELOAD shim.
+# Userspace tools: the xtcpize LD_PRELOAD shim, the xtcpctl CLI.
 tools:
 	@if [ -d tools/xtcpize ]; then $(MAKE) -C tools/xtcpize; fi
+	@if [ -d tools/xtcpctl ]; then $(MAKE) -C tools/xtcpctl; fi
 
 lint:
 	scripts/check --only build
@@ -71,4 +72,5 @@ clean:
 	-[ -d "$(KDIR_CMD)" ] && $(MAKE) -C "$(KDIR_CMD)" M=$(TOP) clean
 	$(MAKE) -C selftests clean
 	@if [ -d tools/xtcpize ]; then $(MAKE) -C tools/xtcpize clean; fi
+	@if [ -d tools/xtcpctl ]; then $(MAKE) -C tools/xtcpctl clean; fi
 	rm -rf out

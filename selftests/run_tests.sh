@@ -9,7 +9,7 @@
 # XTCP_KO names the module built for the running kernel.
 # A script that dies, times out or reports no cases is a failure.
 cd "$(dirname "$0")" || exit 1
-TESTS=${TESTS:-"socket_create.sh netns.sh load_unload.sh conn.sh scripted.sh programs.sh churn.sh tw_reuse.sh syncookies.sh"}
+TESTS=${TESTS:-"socket_create.sh netns.sh load_unload.sh conn.sh scripted.sh programs.sh churn.sh tw_reuse.sh syncookies.sh control.sh"}
 case "$(uname -r)" in
 *xtcp-debug*) TIMEOUT=${TEST_TIMEOUT:-1800} ;;
 *) TIMEOUT=${TEST_TIMEOUT:-600} ;;
@@ -59,6 +59,7 @@ for t in $TESTS; do
 	fi
 	echo "# $t took $(($(date +%s) - start))s"
 	# Leave nothing behind for the next script.
+	rmmod xtcp_diag 2>/dev/null
 	rmmod xtcp 2>/dev/null
 	for ns in $(ip netns list | awk '{print $1}'); do ip netns del "$ns"; done
 done

@@ -36,6 +36,7 @@
 #include <net/xfrm.h>
 
 #include "engine_priv.h"
+#include "trace.h"
 
 bool xtcp_owns(const struct sock *sk)
 {
@@ -58,6 +59,7 @@ void xtcp_set_state(struct sock *sk, int state)
 		    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
 			inet_put_port(sk);
 	}
+	trace_xtcp_state_change(sk, old, state);
 	inet_sk_set_state(sk, state);
 }
 
@@ -89,6 +91,7 @@ void xtcp_reset(struct sock *sk)
 {
 	int err;
 
+	trace_xtcp_receive_reset(sk);
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
 		err = ECONNREFUSED;
@@ -738,8 +741,10 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		icsk->icsk_backoff = 0;
 		tp->retrans_stamp = 0;
 		if (icsk->icsk_ca_state == TCP_CA_Loss &&
-		    !before(tp->snd_una, tp->high_seq))
+		    !before(tp->snd_una, tp->high_seq)) {
+			trace_xtcp_cong_state(sk, TCP_CA_Open);
 			icsk->icsk_ca_state = TCP_CA_Open;
+		}
 		if (acked)
 			xtcp_cong_avoid(sk, acked, prior_in_flight);
 		if (tp->packets_out)

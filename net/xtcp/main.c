@@ -31,6 +31,8 @@
 #include <linux/printk.h>
 
 #include "engine.h"
+#include "netlink.h"
+#include "proc.h"
 #include "protocol.h"
 
 static int __init xtcp_init(void)
@@ -41,9 +43,17 @@ static int __init xtcp_init(void)
 	if (err)
 		goto err_ctrl;
 
+	err = xtcp_proc_init();
+	if (err)
+		goto err_proc;
+
 	err = xtcp_engine_init();
 	if (err)
 		goto err_engine;
+
+	err = xtcp_netlink_init();
+	if (err)
+		goto err_netlink;
 
 	err = xtcp_demux_init();
 	if (err)
@@ -60,8 +70,12 @@ static int __init xtcp_init(void)
 err_socket:
 	xtcp_demux_exit();
 err_demux:
+	xtcp_netlink_exit();
+err_netlink:
 	xtcp_engine_exit();
 err_engine:
+	xtcp_proc_exit();
+err_proc:
 	xtcp_ctrl_exit();
 err_ctrl:
 	pr_err("failed to load: %d\n", err);
@@ -83,7 +97,9 @@ static void __exit xtcp_exit(void)
 	synchronize_net();
 	xtcp_socket_exit();
 	xtcp_demux_exit();
+	xtcp_netlink_exit();
 	xtcp_engine_exit();
+	xtcp_proc_exit();
 	xtcp_ctrl_exit();
 
 	pr_info("unloaded, native TCP handlers restored\n");

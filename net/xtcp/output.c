@@ -23,6 +23,7 @@
 #include <net/tcp.h>
 
 #include "engine_priv.h"
+#include "trace.h"
 
 /* --- memory and queue helpers --- */
 
@@ -692,6 +693,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	err = xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 	if (err)
 		return err;
+	trace_xtcp_retransmit_skb(sk, skb, cb->seq, cb->end_seq);
 	if (cb->sacked & XTCP_SKB_LOST) {
 		cb->sacked &= ~XTCP_SKB_LOST;
 		tp->lost_out -= segs;
@@ -750,6 +752,7 @@ void xtcp_enter_loss(struct sock *sk)
 		XTCP_SKB_CB(skb)->sacked |= XTCP_SKB_LOST;
 		tp->lost_out += xtcp_skb_pcount(skb);
 	}
+	trace_xtcp_cong_state(sk, TCP_CA_Loss);
 	inet_csk(sk)->icsk_ca_state = TCP_CA_Loss;
 }
 
@@ -861,6 +864,7 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t priority)
 	XTCP_SKB_CB(skb)->seq = xtcp_acceptable_seq(sk);
 	XTCP_SKB_CB(skb)->end_seq = XTCP_SKB_CB(skb)->seq;
 	XTCP_SKB_CB(skb)->tcp_flags = TCPHDR_ACK | TCPHDR_RST;
+	trace_xtcp_send_reset(sk, NULL);
 	xtcp_transmit_skb(sk, skb, false, priority);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
 }
@@ -1180,6 +1184,7 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *in_skb,
 
 	if (cb->tcp_flags & TCPHDR_RST)
 		return;
+	trace_xtcp_send_reset(sk, in_skb);
 	if (cb->tcp_flags & TCPHDR_ACK)
 		xtcp_send_reply(net, in_skb, cb->ack_seq, 0, 0, TCPHDR_RST,
 				NULL, sk);

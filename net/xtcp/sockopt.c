@@ -22,6 +22,7 @@
 #include <net/tcp.h>
 
 #include "engine.h"
+#include "info.h"
 #include "protocol.h"
 
 /* The per-socket TCP_KEEP* value if set, else the namespace's
@@ -202,8 +203,8 @@ int xtcp_setsockopt(struct sock *sk, int level, int optname,
 	return af_ops->setsockopt(sk, level, optname, optval, optlen);
 }
 
-static int xtcp_get_info(struct sock *sk, char __user *optval,
-			 int __user *optlen)
+static int xtcp_getsockopt_info(struct sock *sk, char __user *optval,
+				int __user *optlen)
 {
 	struct tcp_info info;
 	int len;
@@ -213,10 +214,8 @@ static int xtcp_get_info(struct sock *sk, char __user *optval,
 	if (len < 0)
 		return -EINVAL;
 
-	/* The control block is a struct tcp_sock kept with native
-	 * semantics (protocol.h), so the kernel's own filler reports it.
-	 */
-	tcp_get_info(sk, &info);
+	/* info.c: the same filler as sock_diag and the netlink dump. */
+	xtcp_get_info(sk, &info);
 
 	len = min_t(unsigned int, len, sizeof(info));
 	if (put_user(len, optlen))
@@ -235,7 +234,7 @@ static int xtcp_do_getsockopt(struct sock *sk, int optname,
 	int val, len;
 
 	if (optname == TCP_INFO)
-		return xtcp_get_info(sk, optval, optlen);
+		return xtcp_getsockopt_info(sk, optval, optlen);
 
 	if (get_user(len, optlen))
 		return -EFAULT;

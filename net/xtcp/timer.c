@@ -20,6 +20,7 @@
 #include <net/tcp.h>
 
 #include "engine_priv.h"
+#include "trace.h"
 
 void xtcp_reset_xmit_timer(struct sock *sk, int what, unsigned long when)
 {
@@ -176,6 +177,7 @@ static void xtcp_retransmit_timer(struct sock *sk)
 		return;
 
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPTIMEOUTS);
+	trace_xtcp_rto(sk);
 	if (!((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
 		xtcp_enter_loss(sk);
 	icsk->icsk_retransmits++;
