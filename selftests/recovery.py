@@ -169,8 +169,11 @@ def ack(p, a, sacks=None):
     tcp = tcp[:16] + struct.pack('!H', c) + tcp[18:]
     mac = lambda m: bytes(int(x, 16) for x in m.split(':'))  # noqa: E731
     eth = mac(p.env.sut_mac) + mac(p.env.peer_mac) + struct.pack('!H', etype)
+    # The SUT may answer inside send() (veth delivers synchronously), so
+    # the reference time is taken before it.
+    t = time.time()
     p.env.pkt.send(eth + ip + tcp)
-    return time.time()
+    return t
 
 
 def quiet(p, gap):
@@ -313,7 +316,7 @@ def case_sack(env, fam, proto):
         g = rx(p, 0.5)
         if g is None:
             break
-        if not g.len or g.t < t0 - 0.001:
+        if not g.len or g.t < t0:
             continue
         resent.append(g)
         have.add(u32(g.seq - base) // mss)
@@ -325,7 +328,9 @@ def case_sack(env, fam, proto):
          'resent %s' % resent)
     d = resent[0].t - t0 if resent else None
     dd = resent[-1].t - t0 if resent else None
-    T.ok(d is not None and d < 0.05 and dd * 1e6 < rto,
+    # Fast recovery, not the RTO (at least 1 s here, see recovery.sh);
+    # the second hole waits for our ACK of the first.
+    T.ok(d is not None and d * 4e6 < rto and dd * 2e6 < rto,
          'well before the RTO (%s and %s ms after the SACK, RTO %d ms)' %
          (ms(d), ms(dd), rto // 1000))
     # (what was already on its way when the last ACK left is no news)
@@ -350,8 +355,8 @@ def until(p, want, timeout):
 
 
 def case_rack_lost_retrans(env, fam, proto):
-    """Timing matters here: the whole exchange must fit in one RTO
-    (~200 ms), so the peer waits for exactly what it expects."""
+    """The peer waits for exactly what it expects: the exchange must fit
+    in one RTO (recovery.sh raises the SUT's to 1 s)."""
     p, ls, a, mss, base = setup_sender(env, fam, proto)
     a.send(b'r' * (10 * mss))
     got = take(p, 10 * mss)
@@ -359,8 +364,8 @@ def case_rack_lost_retrans(env, fam, proto):
          'initial window sent', 'offsets %s' % offs(got, base))
     # Segment 2 is lost; 3..6 arrive (DupThresh SACKed): fast retransmit.
     t0 = ack(p, base + mss, [(base + 2 * mss, base + 6 * mss)])
-    segs = until(p, lambda g: u32(g.seq - base) == mss, 0.15)
-    r1 = [g for g in segs if u32(g.seq - base) == mss and g.t >= t0 - 1e-3]
+    segs = until(p, lambda g: u32(g.seq - base) == mss, 0.5)
+    r1 = [g for g in segs if u32(g.seq - base) == mss and g.t >= t0]
     T.ok(len(r1) == 1, 'segment 2 is fast-retransmitted', 'got %s' % segs)
     if not r1:
         close(p, ls, a)
@@ -369,9 +374,9 @@ def case_rack_lost_retrans(env, fam, proto):
     # PRR lets some of the new data out.
     a.send(b'r' * (6 * mss))
     t1 = ack(p, base + mss, [(base + 2 * mss, base + 8 * mss)])
-    new = until(p, lambda g: u32(g.seq - base) >= 10 * mss, 0.1)
-    new += quiet(p, 0.02)
-    new = [g for g in new if g.t >= t1 - 1e-3]
+    new = until(p, lambda g: u32(g.seq - base) >= 10 * mss, 0.5)
+    new += quiet(p, 0.03)
+    new = [g for g in new if g.t >= t1]
     T.ok(bool(new) and all(u32(g.seq - base) >= 10 * mss for g in new),
          'new data follows the retransmission (%d segments)' % len(new),
          'got %s' % new)
@@ -382,12 +387,12 @@ def case_rack_lost_retrans(env, fam, proto):
     # retransmission lost now, not at the RTO.
     top = max(u32(g.seq - base) + g.len for g in new)
     t2 = ack(p, base + mss, [(base + 2 * mss, base + top)])
-    segs = until(p, lambda g: u32(g.seq - base) == mss, 0.15)
-    r2 = [g for g in segs if u32(g.seq - base) == mss and g.t >= t2 - 1e-3]
+    segs = until(p, lambda g: u32(g.seq - base) == mss, 0.5)
+    r2 = [g for g in segs if u32(g.seq - base) == mss and g.t >= t2]
     rto, _ = tcp_info(a)
     d = r2[0].t - t2 if r2 else None
     gap = r2[0].t - r1[0].t if r2 else None
-    T.ok(d is not None and d < 0.05 and gap * 1e6 < rto,
+    T.ok(d is not None and d * 4e6 < rto and gap * 1e6 < rto,
          'RACK detects the lost retransmission and resends it '
          '(%s ms after the SACK, %s ms after the first resend, RTO %d ms)'
          % (ms(d), ms(gap), rto // 1000), 'got %s' % segs)
@@ -417,7 +422,9 @@ def case_tlp(env, fam, proto):
          'the probe resends the last segment, not the head', repr(g))
     d = g.t - got[-1].t if g is not None and got else None
     pto = 2 * rtt / 1e6 + 2 * TICK
-    T.ok(d is not None and pto - TICK <= d <= pto + 0.025 and d * 1e6 < rto,
+    # Timers fire late under emulation, the more so when loaded.
+    T.ok(d is not None and pto - TICK <= d <= pto * 1.15 + 0.025 and
+         d * 1e6 < rto,
          'it fires 2*SRTT + 2 ticks after the last send (%s ms; SRTT %.1f '
          'ms, PTO %.1f ms, RTO %d ms)' % (ms(d), rtt / 1e3, pto * 1e3,
                                           rto // 1000))
@@ -436,14 +443,15 @@ def case_dupack(env, fam, proto):
     early = []
     for i in range(2):
         ack(p, base + mss)
-        early += quiet(p, 0.03)
+        early += quiet(p, 0.05)
     T.ok(not early, 'no retransmission after one or two duplicate ACKs',
          repr(early))
     t0 = ack(p, base + mss)
     g = rx(p, 0.5)
     d = g.t - t0 if g is not None else None
+    rto, _ = tcp_info(a)
     T.ok(g is not None and u32(g.seq - base) == mss and g.len == mss and
-         d < 0.05,
+         d * 4e6 < rto,
          'the third duplicate ACK resends segment 2 (%s ms)' % ms(d), repr(g))
     ack(p, base + 10 * mss)
     quiet(p, 0.1)

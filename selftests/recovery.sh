@@ -8,7 +8,12 @@
 # and native TCP in both directions and both families, with cubic and
 # with reno, each checksummed end to end.
 #
-#   REC_BIG=BYTES	netem transfer size each way (8 MiB; 2 MiB debug)
+# The debug kernel (KASAN, lockdep, under TCG) runs the python peer and
+# netem many times slower: there it runs the xtcp side of the main
+# scripted cases in IPv4 only (native TCP, the reference, runs them in
+# the stock kernel) and one 1 MiB netem transfer each way.
+#
+#   REC_BIG=BYTES	netem transfer size each way (8 MiB; 1 MiB debug)
 #   REC_CASES="..."	only these recovery.py cases (default: all)
 #   REC_NETEM=0		skip the netem transfers
 . "$(dirname "$0")/lib.sh"
@@ -22,7 +27,7 @@ CONN=$XTCP_BIN/xtcp_conn
 
 if [ -z "${REC_BIG:-}" ]; then
 	REC_BIG=$((8 << 20))
-	xtcp_debug_kernel && REC_BIG=$((2 << 20))
+	xtcp_debug_kernel && REC_BIG=$((1 << 20))
 fi
 
 protos="0"
@@ -42,13 +47,23 @@ ip -n "$SUT" neigh replace "10.$X.0.9" lladdr "$peer_mac" dev veth0 nud permanen
 ip -n "$SUT" neigh replace "fd00:$X::9" lladdr "$peer_mac" dev veth0 nud permanent
 # Segments on the wire exactly as TCP cut them.
 ip netns exec "$SUT" ethtool -K veth0 tso off gso off gro off >/dev/null 2>&1
+# An RTO of at least 1 s towards the peer (both stacks honour the route's
+# rto_min), so that a slow scripted peer under emulation never races the
+# RTO: every reaction checked here must come long before it.
+ip -n "$SUT" route add "10.$X.0.9/32" dev veth0 rto_min 1s
+ip -n "$SUT" -6 route add "fd00:$X::9/128" dev veth0 rto_min 1s
 
 families="${REC_FAMILIES:-4,6}"
-xtcp_debug_kernel && families="4"
+cases=${REC_CASES:-}
+if xtcp_debug_kernel && [ "$protos" != 0 ]; then
+	families=4
+	protos=$IPPROTO_XTCP
+	cases=${REC_CASES:-"congestion-control sack-scoreboard tlp"}
+fi
 run_tap "recovery" /usr/bin/python3 "$XTCP_TOP/selftests/recovery.py" \
 	--sut "$SUT" --peer "$PEER" --sut-mac "$sut_mac" --peer-mac "$peer_mac" \
 	-x "$X" --protos "${REC_PROTOS:-$protos}" --families "$families" \
-	${REC_CASES:-}
+	$cases
 [ "${REC_NETEM:-1}" = 0 ] && finish
 
 # --- netem: 1% loss and 5% reordering both ways ---
@@ -91,6 +106,10 @@ xfer() {	# FAM CLIENT SERVER CC
 }
 
 # Each run moves REC_BIG both ways, so xtcp sends and receives in each.
+if xtcp_debug_kernel; then
+	xfer v4 xtcp tcp cubic
+	finish
+fi
 for fam in v4 v6; do
 	xfer "$fam" xtcp tcp cubic
 	xfer "$fam" tcp xtcp cubic

@@ -170,7 +170,8 @@ void xtcp_set_rto(struct sock *sk)
 void xtcp_rtt_estimator(struct sock *sk, long m)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	u32 rto_min_us = jiffies_to_usecs(XTCP_RTO_MIN);
+	/* icsk_rto_min, or a route's locked rto_min metric (native). */
+	u32 rto_min_us = tcp_rto_min_us(sk);
 	u32 now = tcp_jiffies32;
 
 	if (m <= 0)
