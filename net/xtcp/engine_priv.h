@@ -97,11 +97,16 @@ static inline u32 xtcp_receive_window(const struct tcp_sock *tp)
 	return win < 0 ? 0 : win;
 }
 
-/* RFC 6675 "pipe": segments in the network. */
+/* RFC 6675 "pipe": segments in the network.  Never negative: cwnd is
+ * set from it and must stay positive even if the scoreboard's counters
+ * are momentarily off (see the check in input.c's xtcp_ack()).
+ */
 static inline u32 xtcp_packets_in_flight(const struct tcp_sock *tp)
 {
-	return tp->packets_out - (tp->sacked_out + tp->lost_out) +
-	       tp->retrans_out;
+	s64 n = (s64)tp->packets_out - tp->sacked_out - tp->lost_out +
+		tp->retrans_out;
+
+	return n > 0 ? (u32)min_t(s64, n, U32_MAX) : 0;
 }
 
 /* What one ACK did (recovery.c's input), native FLAG_* in spirit. */

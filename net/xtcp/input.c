@@ -821,6 +821,14 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		xtcp_sacktag(sk, opt, &st);
 	if (after(ack, prior_una))
 		acked = xtcp_clean_rtx_queue(sk, &st, &seq_rtt, &ca_rtt);
+	/* The scoreboard's counters must drain with the queue. */
+	if (unlikely(!tp->packets_out &&
+		     (tp->sacked_out || tp->lost_out || tp->retrans_out))) {
+		WARN_ON_ONCE(1);
+		tp->sacked_out = 0;
+		tp->lost_out = 0;
+		tp->retrans_out = 0;
+	}
 
 	/* RTT (RFC 6298 with Karn; RFC 7323 4.1 timestamps otherwise). */
 	if (st.first_sackt) {
