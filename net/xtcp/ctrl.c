@@ -45,6 +45,7 @@ static int xtcp_syn_retries_max = MAX_TCP_SYNCNT;
 static int xtcp_min_snd_mss_min = TCP_MIN_SND_MSS;
 static int xtcp_min_snd_mss_max = 65535;
 static int xtcp_min_rcvbuf = 4096;
+static int xtcp_early_retrans_max = 4;
 
 /* Only an address book for the template table; never read or written. */
 static struct xtcp_pernet xtcp_sysctl_tmpl;
@@ -129,6 +130,24 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	 */
 	XTCP_SYSCTL_RANGE("tcp_syncookies", sysctl_tcp_syncookies,
 			  SYSCTL_ZERO, SYSCTL_TWO),
+	/* Loss recovery and congestion control (cong.c, recovery.c). */
+	{
+		.procname	= "tcp_congestion_control",
+		.data		= &xtcp_sysctl_tmpl.ca_default,
+		.maxlen		= TCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= xtcp_proc_congestion_control,
+	},
+	XTCP_SYSCTL_U8("tcp_slow_start_after_idle",
+		       sysctl_tcp_slow_start_after_idle),
+	XTCP_SYSCTL("tcp_reordering", sysctl_tcp_reordering, proc_dointvec),
+	XTCP_SYSCTL("tcp_max_reordering", sysctl_tcp_max_reordering,
+		    proc_dointvec),
+	XTCP_SYSCTL_U8("tcp_recovery", sysctl_tcp_recovery),
+	XTCP_SYSCTL_RANGE("tcp_early_retrans", sysctl_tcp_early_retrans,
+			  SYSCTL_ZERO, &xtcp_early_retrans_max),
+	XTCP_SYSCTL_U8("tcp_frto", sysctl_tcp_frto),
+	XTCP_SYSCTL_U8("tcp_dsack", sysctl_tcp_dsack),
 
 	/* Global knobs, initial namespace only: keep them last. */
 	{
@@ -221,6 +240,14 @@ static void xtcp_pernet_defaults(struct net *net, struct xtcp_pernet *pernet)
 	pernet->sysctl_tcp_rfc1337 = 0;
 	pernet->sysctl_tcp_abort_on_overflow = 0;
 	pernet->sysctl_tcp_syncookies = 1;
+	pernet->sysctl_tcp_slow_start_after_idle = 1;
+	pernet->sysctl_tcp_reordering = TCP_FASTRETRANS_THRESH;
+	pernet->sysctl_tcp_max_reordering = 300;
+	pernet->sysctl_tcp_recovery = TCP_RACK_LOSS_DETECTION;
+	pernet->sysctl_tcp_early_retrans = 3;
+	pernet->sysctl_tcp_frto = 2;
+	pernet->sysctl_tcp_dsack = 1;
+	/* ca_default stays NULL: the native default (cong.c). */
 
 	/* Scaled by the size of the namespace's (shared) TCP hash table,
 	 * the way Linux scales its own.
@@ -304,6 +331,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 
 	xtcp_sysctl_unregister(net);
 	xtcp_engine_net_exit(net);
+	xtcp_ca_net_exit(net);
 	WARN_ON_ONCE(!refcount_dec_and_test(&pernet->tw_death_row.tw_refcount));
 	free_percpu(pernet->mib);
 	pernet->mib = NULL;

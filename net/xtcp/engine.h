@@ -98,6 +98,11 @@ bool xtcp_check_oom(struct sock *sk, int shift);
 /* How long an orphaned FIN_WAIT_2 socket may live.  tcp_fin_time(). */
 int xtcp_fin_time(const struct sock *sk);
 
+/* disconnect(): restart the congestion-control module.  Native
+ * tcp_disconnect()'s congestion part (cong.c).
+ */
+void xtcp_ca_disconnect(struct sock *sk);
+
 /* --- keepalive and options --- */
 
 /* SO_KEEPALIVE on/off.  tcp_set_keepalive(). */

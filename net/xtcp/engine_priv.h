@@ -97,11 +97,86 @@ static inline u32 xtcp_receive_window(const struct tcp_sock *tp)
 	return win < 0 ? 0 : win;
 }
 
+/* RFC 6675 "pipe": segments in the network.  Never negative: cwnd is
+ * set from it and must stay positive even if the scoreboard's counters
+ * are momentarily off (see the check in input.c's xtcp_ack()).
+ */
+static inline u32 xtcp_packets_in_flight(const struct tcp_sock *tp)
+{
+	s64 n = (s64)tp->packets_out - tp->sacked_out - tp->lost_out +
+		tp->retrans_out;
+
+	return n > 0 ? (u32)min_t(s64, n, U32_MAX) : 0;
+}
+
+/* What one ACK did (recovery.c's input), native FLAG_* in spirit. */
+enum {
+	XTCP_FLAG_DATA_ACKED		= BIT(0),  /* new data cum-ACKed */
+	XTCP_FLAG_SND_UNA_ADVANCED	= BIT(1),
+	XTCP_FLAG_DATA_SACKED		= BIT(2),  /* new data SACKed */
+	XTCP_FLAG_RETRANS_DATA_ACKED	= BIT(3),  /* a resent skb acked */
+	XTCP_FLAG_ORIG_SACK_ACKED	= BIT(4),  /* never-resent data */
+	XTCP_FLAG_DSACKING_ACK		= BIT(5),
+	XTCP_FLAG_WIN_UPDATE		= BIT(6),
+	XTCP_FLAG_DATA			= BIT(7),  /* the segment has data */
+	XTCP_FLAG_DSACK_TLP		= BIT(8),  /* D-SACK of the probe */
+	XTCP_FLAG_LOST_RETRANS		= BIT(9),
+	XTCP_FLAG_SET_XMIT_TIMER	= BIT(10), /* re-arm TLP/RTO */
+};
+
+#define XTCP_FLAG_NOT_DUP	(XTCP_FLAG_DATA | XTCP_FLAG_WIN_UPDATE | \
+				 XTCP_FLAG_DATA_ACKED)
+
+/**
+ * struct xtcp_ack_state - one ACK on its way through input.c/recovery.c
+ * @flag: XTCP_FLAG_* bits
+ * @ack: its acknowledgment number
+ * @prior_snd_una: SND.UNA before it
+ * @prior_delivered: tp->delivered before it
+ * @prior_fack: the highest SACKed sequence before it (or SND.UNA)
+ * @newly_sacked: segments it SACKed
+ * @first_sackt: send time of the earliest never-resent skb it SACKed
+ * @last_sackt: send time of the latest one
+ * @saw_tstamp: it carried a timestamp
+ * @tsecr: its TSecr
+ */
+struct xtcp_ack_state {
+	u32	flag;
+	u32	ack;
+	u32	prior_snd_una;
+	u32	prior_delivered;
+	u32	prior_fack;
+	u32	newly_sacked;
+	u64	first_sackt;
+	u64	last_sackt;
+	bool	saw_tstamp;
+	u32	tsecr;
+};
+
+/* xtcp_recovery_ack(): what to transmit after the ACK. */
+enum {
+	XTCP_REXMIT_NONE,
+	XTCP_REXMIT_LOST,	/* retransmit segments marked lost */
+	XTCP_REXMIT_NEW,	/* F-RTO: new data first */
+};
+
+/* xtcp_write_xmit() @push_one */
+enum {
+	XTCP_PUSH_ALL,
+	XTCP_PUSH_ONE,
+	XTCP_PUSH_PROBE,	/* one segment as a loss probe */
+};
+
 /* output.c */
 int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		      gfp_t gfp);
 bool xtcp_write_xmit(struct sock *sk, unsigned int mss, int nonagle,
-		     bool push_one, gfp_t gfp);
+		     int push_one, gfp_t gfp);
+int xtcp_rtx_fragment(struct sock *sk, struct sk_buff *skb, u32 len,
+		      u32 mss);
+int xtcp_retransmit_skb_flags(struct sock *sk, struct sk_buff *skb,
+			      bool probe);
+s64 xtcp_rto_delta_us(const struct sock *sk);
 void xtcp_send_ack_now(struct sock *sk, gfp_t gfp);
 void xtcp_send_delayed_ack(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
@@ -143,6 +218,33 @@ void xtcp_init_xmit_timers(struct sock *sk);
 void xtcp_rearm_rto(struct sock *sk);
 void xtcp_reset_xmit_timer(struct sock *sk, int what, unsigned long when);
 u32 xtcp_keepalive_time_when(const struct sock *sk);
+
+/* recovery.c */
+u32 xtcp_skb_mss(const struct tcp_sock *tp, const struct sk_buff *skb);
+void xtcp_rack_update(struct sock *sk, u64 xmit_us, u32 end_seq,
+		      bool retrans);
+void xtcp_note_reordering(struct sock *sk, u32 low, u32 fack);
+void xtcp_sacktag(struct sock *sk, const struct xtcp_rx_options *opt,
+		  struct xtcp_ack_state *st);
+int xtcp_recovery_ack(struct sock *sk, struct xtcp_ack_state *st);
+bool xtcp_may_raise_cwnd(const struct sock *sk, u32 flag);
+void xtcp_rack_reo_timeout(struct sock *sk);
+bool xtcp_schedule_loss_probe(struct sock *sk, bool advancing_rto);
+void xtcp_send_loss_probe(struct sock *sk);
+void xtcp_set_xmit_timer(struct sock *sk);
+
+/* cong.c: the socket's tcp_congestion_ops (see there) */
+void xtcp_ca_assign(struct sock *sk);
+void xtcp_ca_openreq_child(struct sock *sk);
+void xtcp_ca_init(struct sock *sk);
+void xtcp_ca_cleanup(struct sock *sk);
+void xtcp_set_ca_state(struct sock *sk, u8 state);
+void xtcp_ca_event(struct sock *sk, enum tcp_ca_event event);
+void xtcp_ca_in_ack_event(struct sock *sk, u32 flags);
+void xtcp_ca_cong_avoid(struct sock *sk, u32 ack, u32 acked);
+void xtcp_ca_pkts_acked(struct sock *sk, u32 pkts, long rtt_us,
+			u32 delivered_since);
+u32 xtcp_current_ssthresh(const struct sock *sk);
 
 /* listen.c */
 int xtcp_conn_request(struct sock *sk, struct sk_buff *skb, u32 isn);

@@ -36,6 +36,7 @@
 #include <net/xfrm.h>
 
 #include "engine_priv.h"
+#include "sack.h"
 #include "trace.h"
 
 bool xtcp_owns(const struct sock *sk)
@@ -138,12 +139,13 @@ void xtcp_init_sock_engine(struct sock *sk)
 	xtcp_init_cwnd(sk);
 	tp->app_limited = ~0U;
 	tp->rate_app_limited = 1;
-	tp->reordering = TCP_FASTRETRANS_THRESH;
+	tp->reordering = READ_ONCE(pn->sysctl_tcp_reordering);
 	tp->mss_cache = TCP_MSS_DEFAULT;
 	tp->rx_opt.mss_clamp = TCP_MSS_DEFAULT;
 	tp->scaling_ratio = TCP_DEFAULT_SCALING_RATIO;
 	tp->tsoffset = 0;
 	tp->rack.reo_wnd_steps = 1;
+	xtcp_ca_assign(sk);
 
 	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(pn->sysctl_tcp_wmem[1]) ?: 16384);
 	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(pn->sysctl_tcp_rmem[1]) ?: 131072);
@@ -155,6 +157,7 @@ void xtcp_destroy_sock_engine(struct sock *sk)
 	xtcp_purge_queues(sk);
 	if (inet_csk(sk)->icsk_bind_hash)
 		inet_put_port(sk);
+	xtcp_ca_cleanup(sk);
 }
 
 /* --- RTT and RTO (RFC 6298 with native Linux's scaling and bounds) --- */
@@ -170,7 +173,8 @@ void xtcp_set_rto(struct sock *sk)
 void xtcp_rtt_estimator(struct sock *sk, long m)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	u32 rto_min_us = jiffies_to_usecs(XTCP_RTO_MIN);
+	/* icsk_rto_min, or a route's locked rto_min metric (native). */
+	u32 rto_min_us = tcp_rto_min_us(sk);
 	u32 now = tcp_jiffies32;
 
 	if (m <= 0)
@@ -191,9 +195,10 @@ void xtcp_rtt_estimator(struct sock *sk, long m)
 		tp->srtt_us = 1;
 	tp->mdev_max_us = tp->mdev_us;
 	tp->rttvar_us = max(tp->mdev_us, rto_min_us);
-	if (!tp->rtt_min.s[0].v || m < tp->rtt_min.s[0].v ||
-	    tp->rtt_min.s[0].v == ~0U)
-		minmax_reset(&tp->rtt_min, now, m);
+	/* Windowed minimum (net.ipv4.tcp_min_rtt_wlen's 300 s default),
+	 * for RACK's reordering window and cubic's HyStart.
+	 */
+	minmax_running_min(&tp->rtt_min, 300 * HZ, now, m);
 	xtcp_set_rto(sk);
 }
 
@@ -422,6 +427,37 @@ static void xtcp_update_sack_blocks(struct sock *sk, u32 newest)
 			tp->selective_acks[tp->rx_opt.num_sacks++] = blocks[i];
 }
 
+/* RFC 2883 4: report [seq, end_seq)'s part at or below rcv_nxt as a
+ * D-SACK in the next ACK (net.xtcp.tcp_dsack).
+ */
+static void xtcp_dsack_set(struct sock *sk, u32 seq, u32 end_seq)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct xtcp_sack_block b;
+
+	if (!tp->rx_opt.sack_ok ||
+	    !READ_ONCE(xtcp_sk_pernet(sk)->sysctl_tcp_dsack))
+		return;
+	if (!xtcp_dsack_block(seq, end_seq, tp->rcv_nxt, &b))
+		return;
+	tp->duplicate_sack[0].start_seq = b.start;
+	tp->duplicate_sack[0].end_seq = b.end;
+	tp->rx_opt.dsack = 1;
+}
+
+/* A duplicate of out-of-order data: the whole segment is the D-SACK. */
+static void xtcp_dsack_ofo(struct sock *sk, u32 seq, u32 end_seq)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!tp->rx_opt.sack_ok ||
+	    !READ_ONCE(xtcp_sk_pernet(sk)->sysctl_tcp_dsack))
+		return;
+	tp->duplicate_sack[0].start_seq = seq;
+	tp->duplicate_sack[0].end_seq = end_seq;
+	tp->rx_opt.dsack = 1;
+}
+
 /* Move what became in-order from the out-of-order queue. */
 static void xtcp_ofo_queue(struct sock *sk)
 {
@@ -475,7 +511,8 @@ static void xtcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 		}
 		if (before(seq, XTCP_SKB_CB(skb1)->end_seq)) {
 			if (!after(end_seq, XTCP_SKB_CB(skb1)->end_seq)) {
-				/* All of it is queued already. */
+				/* All of it is queued already: D-SACK. */
+				xtcp_dsack_ofo(sk, seq, end_seq);
 				kfree_skb(skb);
 				return;
 			}
@@ -510,6 +547,7 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 newest;
 	bool fin;
 
 	if (cb->tcp_flags & TCPHDR_SYN) {
@@ -553,7 +591,10 @@ queue:
 	}
 
 	if (!after(cb->end_seq, tp->rcv_nxt)) {
-		/* A retransmission of what we have: ACK it at once. */
+		/* A retransmission of what we have: ACK it at once, with a
+		 * D-SACK for it (RFC 2883 4).
+		 */
+		xtcp_dsack_set(sk, cb->seq, cb->end_seq);
 		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
 		inet_csk_schedule_ack(sk);
 		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
@@ -568,54 +609,27 @@ queue:
 
 	if (before(cb->seq, tp->rcv_nxt)) {
 		/* Partly new: queue it, readers skip the old part. */
+		xtcp_dsack_set(sk, cb->seq, cb->end_seq);
 		if (!xtcp_receive_window(tp))
 			return false;
 		goto queue;
 	}
 
+	newest = cb->seq;	/* @skb may be freed as a duplicate */
 	xtcp_data_queue_ofo(sk, skb);
-	xtcp_update_sack_blocks(sk, cb->seq);
+	xtcp_update_sack_blocks(sk, newest);
 	inet_csk_schedule_ack(sk);
 	return true;
 }
 
 /* --- ACK processing --- */
 
-static void xtcp_cong_avoid(struct sock *sk, u32 acked, u32 prior_in_flight)
-{
-	struct tcp_sock *tp = tcp_sk(sk);
-	u32 cwnd = tcp_snd_cwnd(tp);
-
-	/* Grow only when cwnd was what limited us. */
-	if (prior_in_flight * 2 < cwnd && cwnd >= tp->snd_ssthresh)
-		return;
-	if (prior_in_flight < cwnd / 2)
-		return;
-	if (cwnd < tp->snd_ssthresh) {
-		u32 n = min(cwnd + acked, tp->snd_ssthresh);
-
-		acked -= n - cwnd;
-		cwnd = n;
-		if (!acked)
-			goto out;
-	}
-	tp->snd_cwnd_cnt += acked;
-	if (tp->snd_cwnd_cnt >= cwnd) {
-		u32 delta = tp->snd_cwnd_cnt / cwnd;
-
-		tp->snd_cwnd_cnt -= delta * cwnd;
-		cwnd += delta;
-	}
-out:
-	tcp_snd_cwnd_set(tp, min(cwnd, tp->snd_cwnd_clamp));
-	tp->snd_cwnd_stamp = tcp_jiffies32;
-}
-
 /* Send buffer follows cwnd (native tcp_sndbuf_expand()). */
 static void xtcp_sndbuf_expand(struct sock *sk)
 {
+	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
 	const struct tcp_sock *tp = tcp_sk(sk);
-	int per_mss, sndmem;
+	int per_mss, sndmem, nr_segs;
 
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
 		return;
@@ -623,7 +637,11 @@ static void xtcp_sndbuf_expand(struct sock *sk)
 		  MAX_TCP_HEADER + SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 	per_mss = roundup_pow_of_two(per_mss) +
 		  SKB_DATA_ALIGN(sizeof(struct sk_buff));
-	sndmem = 2 * max_t(u32, tcp_snd_cwnd(tp), TCP_INIT_CWND) * per_mss;
+	nr_segs = max_t(u32, tcp_snd_cwnd(tp), TCP_INIT_CWND);
+	nr_segs = max_t(u32, nr_segs, tp->reordering + 1);
+	/* Room for fast recovery: twice the window, or the module's say. */
+	sndmem = ca && ca->sndbuf_expand ? ca->sndbuf_expand(sk) : 2;
+	sndmem *= nr_segs * per_mss;
 	sndmem = min_t(int, sndmem,
 		       READ_ONCE(xtcp_sk_pernet(sk)->sysctl_tcp_wmem[2]));
 	if (sndmem > sk->sk_sndbuf)
@@ -638,43 +656,88 @@ static void xtcp_check_space(struct sock *sk)
 		sk->sk_write_space(sk);
 }
 
-/* Free what @ack covers from the rtx queue; RTT sample in *rtt_us. */
-static u32 xtcp_clean_rtx_queue(struct sock *sk, long *rtt_us)
+/*
+ * Free what the cumulative ACK covers from the rtx queue (native
+ * tcp_clean_rtx_queue()).  RTT samples: *seq_rtt from the oldest
+ * never-resent skb it acks (Karn), *ca_rtt from the newest.
+ */
+static u32 xtcp_clean_rtx_queue(struct sock *sk, struct xtcp_ack_state *st,
+				long *seq_rtt, long *ca_rtt)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	u64 first_stamp = 0;
+	bool sack = tp->rx_opt.sack_ok;
+	u64 first = 0, last = 0;
+	u32 reord = tp->snd_nxt;
 	struct sk_buff *skb;
 	u32 acked = 0;
 
 	while ((skb = skb_rb_first(&sk->tcp_rtx_queue))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		u32 pcount = xtcp_skb_pcount(skb);
+		u8 sacked = cb->sacked;
+		bool whole = !after(cb->end_seq, tp->snd_una);
+		u32 n;
 
-		if (after(cb->end_seq, tp->snd_una)) {
+		if (!whole) {
 			if (!before(cb->seq, tp->snd_una))
 				break;
-			/* Partly acknowledged. */
-			if (!(cb->sacked & XTCP_SKB_RETRANS) && !first_stamp)
-				first_stamp = cb->tx_stamp_us;
+			/* Partly acknowledged: trim, count what went. */
 			xtcp_rtx_trim_acked(sk, skb);
-			acked += pcount - xtcp_skb_pcount(skb);
-			break;
-		}
-		if (!(cb->sacked & XTCP_SKB_RETRANS)) {
-			if (!first_stamp)
-				first_stamp = cb->tx_stamp_us;
+			n = pcount - xtcp_skb_pcount(skb);
+			if (!n)
+				break;
 		} else {
-			first_stamp = 0;
-			tp->retrans_out -= pcount;
+			n = pcount;
 		}
-		if (cb->sacked & XTCP_SKB_LOST)
-			tp->lost_out -= pcount;
-		tp->packets_out -= pcount;
-		tp->delivered += pcount;
-		acked += pcount;
+		if (cb->tcp_flags & TCPHDR_SYN)
+			tp->retrans_stamp = 0;	/* the SYN's, not data's */
+		if (sacked & XTCP_SKB_EVER_RETRANS) {
+			st->flag |= XTCP_FLAG_RETRANS_DATA_ACKED;
+		} else if (!(sacked & XTCP_SKB_SACKED)) {
+			if (!first)
+				first = cb->tx_stamp_us;
+			last = cb->tx_stamp_us;
+			st->flag |= XTCP_FLAG_ORIG_SACK_ACKED;
+			if (before(cb->seq, reord))
+				reord = cb->seq;
+		}
+		if (whole) {
+			if (sacked & XTCP_SKB_RETRANS)
+				tp->retrans_out -= pcount;
+			if (sacked & XTCP_SKB_LOST)
+				tp->lost_out -= pcount;
+			if (sacked & XTCP_SKB_SACKED)
+				tp->sacked_out -= pcount;
+			tp->packets_out -= pcount;
+		}
+		if (!(sacked & XTCP_SKB_SACKED)) {
+			if (sack)
+				tp->delivered += n;
+			xtcp_rack_update(sk, cb->tx_stamp_us, cb->end_seq,
+					 sacked & XTCP_SKB_EVER_RETRANS);
+		}
+		acked += n;
+		if (!whole)
+			break;
 		xtcp_rtx_queue_unlink_free(sk, skb);
 	}
-	*rtt_us = first_stamp ? (long)(tp->tcp_mstamp - first_stamp) : -1;
+	if (acked)
+		st->flag |= XTCP_FLAG_DATA_ACKED;
+	/* A never-resent hole below the highest SACK filled: reordering. */
+	if (sack && before(reord, st->prior_fack))
+		xtcp_note_reordering(sk, reord, st->prior_fack);
+	if (!sack && acked) {
+		/* Native tcp_remove_reno_sacks(): the dupACKs that stood
+		 * for these segments are used up.
+		 */
+		tp->delivered += max_t(int, acked - tp->sacked_out, 1);
+		tp->sacked_out = acked - 1 >= tp->sacked_out ? 0 :
+				 tp->sacked_out - (acked - 1);
+	}
+	if (first && !(st->flag & XTCP_FLAG_RETRANS_DATA_ACKED)) {
+		*seq_rtt = (long)(tp->tcp_mstamp - first);
+		*ca_rtt = (long)(tp->tcp_mstamp - last);
+	}
 	return acked;
 }
 
@@ -689,21 +752,44 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		    const struct xtcp_rx_options *opt)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
-	struct tcp_sock *tp = tcp_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct tcp_sock *tp = &xs->tcp;
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	u32 ack = cb->ack_seq, prior_una = tp->snd_una;
-	u32 prior_in_flight, nwin;
-	long rtt_us = -1;
-	u32 acked = 0;
+	struct xtcp_ack_state st = {};
+	long seq_rtt = -1, ca_rtt = -1, sack_rtt = -1;
+	u32 nwin, acked = 0;
+	int rexmit;
 
 	if (before(ack, prior_una)) {
 		if (before(ack, prior_una - tp->max_window))
 			return XTCP_ACK_TOO_OLD;
+		/* An old ACK may still carry news: a D-SACK (RFC 2883). */
+		if (tp->rx_opt.sack_ok && opt->num_sacks &&
+		    sk->sk_state != TCP_SYN_RECV) {
+			st.ack = prior_una;
+			st.prior_snd_una = prior_una;
+			st.prior_delivered = tp->delivered;
+			st.prior_fack = after(xs->fack, prior_una) ? xs->fack :
+					prior_una;
+			xtcp_sacktag(sk, opt, &st);
+			if (st.flag & XTCP_FLAG_DATA_SACKED)
+				xtcp_recovery_ack(sk, &st);
+		}
 		return XTCP_ACK_OLD;
 	}
 	if (after(ack, tp->snd_nxt))
 		return XTCP_ACK_UNSENT;
+
+	st.ack = ack;
+	st.prior_snd_una = prior_una;
+	st.prior_delivered = tp->delivered;
+	st.prior_fack = after(xs->fack, prior_una) ? xs->fack : prior_una;
+	st.saw_tstamp = opt->saw_tstamp;
+	st.tsecr = opt->tsecr;
+	if (skb->len)
+		st.flag |= XTCP_FLAG_DATA;
 
 	/* Window update (RFC 9293 3.10.7.4, SND.WL1/SND.WL2). */
 	nwin = ntohs(th->window);
@@ -713,6 +799,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	    (cb->seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin))) {
 		tp->snd_wl1 = cb->seq;
 		if (tp->snd_wnd != nwin) {
+			st.flag |= XTCP_FLAG_WIN_UPDATE;
 			tp->snd_wnd = nwin;
 			if (nwin > tp->max_window) {
 				tp->max_window = nwin;
@@ -723,37 +810,67 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	tp->rcv_tstamp = tcp_jiffies32;
 	icsk->icsk_probes_out = 0;
 
-	prior_in_flight = tp->packets_out - tp->lost_out + tp->retrans_out;
 	if (after(ack, prior_una)) {
+		st.flag |= XTCP_FLAG_SND_UNA_ADVANCED | XTCP_FLAG_SET_XMIT_TIMER;
 		tp->bytes_acked += ack - prior_una;
 		WRITE_ONCE(tp->snd_una, ack);
-		acked = xtcp_clean_rtx_queue(sk, &rtt_us);
-		if (rtt_us < 0 && opt->saw_tstamp && opt->tsecr &&
-		    tp->rx_opt.tstamp_ok) {
-			u32 d = xtcp_ts_now(tp) - opt->tsecr;
-
-			if (d < INT_MAX / USEC_PER_MSEC)
-				rtt_us = (long)d * USEC_PER_MSEC;
-		}
-		if (rtt_us >= 0)
-			xtcp_rtt_estimator(sk, rtt_us);
 		icsk->icsk_retransmits = 0;
-		icsk->icsk_backoff = 0;
-		tp->retrans_stamp = 0;
-		if (icsk->icsk_ca_state == TCP_CA_Loss &&
-		    !before(tp->snd_una, tp->high_seq)) {
-			trace_xtcp_cong_state(sk, TCP_CA_Open);
-			icsk->icsk_ca_state = TCP_CA_Open;
-		}
-		if (acked)
-			xtcp_cong_avoid(sk, acked, prior_in_flight);
-		if (tp->packets_out)
-			xtcp_rearm_rto(sk);
-		else if (icsk->icsk_pending == ICSK_TIME_RETRANS)
-			inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
-		if (acked)
-			xtcp_check_space(sk);
 	}
+	if (!after(xs->fack, tp->snd_una))
+		xs->fack = tp->snd_una;
+
+	/* SACK first, so the cumulative part sees the marks. */
+	if (tp->rx_opt.sack_ok && opt->num_sacks)
+		xtcp_sacktag(sk, opt, &st);
+	if (after(ack, prior_una))
+		acked = xtcp_clean_rtx_queue(sk, &st, &seq_rtt, &ca_rtt);
+	/* The scoreboard's counters must drain with the queue. */
+	if (unlikely(!tp->packets_out &&
+		     (tp->sacked_out || tp->lost_out || tp->retrans_out))) {
+		WARN_ON_ONCE(1);
+		tp->sacked_out = 0;
+		tp->lost_out = 0;
+		tp->retrans_out = 0;
+	}
+
+	/* RTT (RFC 6298 with Karn; RFC 7323 4.1 timestamps otherwise). */
+	if (st.first_sackt) {
+		sack_rtt = (long)(tp->tcp_mstamp - st.first_sackt);
+		ca_rtt = (long)(tp->tcp_mstamp - st.last_sackt);
+	}
+	if (seq_rtt < 0)
+		seq_rtt = sack_rtt;
+	if (seq_rtt < 0 && opt->saw_tstamp && opt->tsecr &&
+	    tp->rx_opt.tstamp_ok && acked) {
+		u32 d = xtcp_ts_now(tp) - opt->tsecr;
+
+		if (d < INT_MAX / USEC_PER_MSEC) {
+			seq_rtt = (long)d * USEC_PER_MSEC;
+			ca_rtt = seq_rtt;
+		}
+	}
+	if (seq_rtt >= 0) {
+		xtcp_rtt_estimator(sk, seq_rtt);
+		icsk->icsk_backoff = 0;
+	}
+	xtcp_ca_pkts_acked(sk, acked, ca_rtt,
+			   tp->delivered - st.prior_delivered);
+
+	xtcp_ca_in_ack_event(sk, CA_ACK_SLOWPATH |
+			     (st.flag & XTCP_FLAG_WIN_UPDATE ?
+			      CA_ACK_WIN_UPDATE : 0));
+	rexmit = xtcp_recovery_ack(sk, &st);
+
+	if (!tp->packets_out) {
+		if (icsk->icsk_pending == ICSK_TIME_RETRANS ||
+		    icsk->icsk_pending == ICSK_TIME_LOSS_PROBE ||
+		    icsk->icsk_pending == ICSK_TIME_REO_TIMEOUT)
+			inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
+	} else if (st.flag & XTCP_FLAG_SET_XMIT_TIMER) {
+		xtcp_set_xmit_timer(sk);
+	}
+	if (acked)
+		xtcp_check_space(sk);
 
 	/* A window opened while probing. */
 	if (icsk->icsk_pending == ICSK_TIME_PROBE0) {
@@ -765,7 +882,14 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 			inet_csk_clear_xmit_timer(sk, ICSK_TIME_PROBE0);
 		}
 	}
-	if (tp->lost_out)
+	if (rexmit == XTCP_REXMIT_NEW) {
+		/* F-RTO step 2.b: new data now; resends only if none went. */
+		xtcp_data_snd_check(sk);
+		if (after(tp->snd_nxt, tp->high_seq))
+			return XTCP_ACK_OK;
+		tp->frto = 0;
+	}
+	if (rexmit != XTCP_REXMIT_NONE)
 		xtcp_xmit_retransmit_queue(sk);
 	return XTCP_ACK_OK;
 }
@@ -861,6 +985,7 @@ static void xtcp_finish_connect(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 
 	xtcp_set_state(sk, TCP_ESTABLISHED);
+	xtcp_sk(sk)->fack = tp->snd_una;
 	icsk->icsk_ack.lrcvtime = tcp_jiffies32;
 	tp->lsndtime = tcp_jiffies32;
 	tp->rcv_tstamp = tcp_jiffies32;
@@ -877,6 +1002,7 @@ static void xtcp_finish_connect(struct sock *sk)
 		xtcp_set_rto(sk);
 	else
 		icsk->icsk_rto = XTCP_TIMEOUT_INIT;
+	xtcp_ca_init(sk);
 }
 
 /* SYN_SENT (RFC 9293 3.10.7.3). */

@@ -602,6 +602,7 @@ void xtcp_child_init(struct sock *newsk, const struct sock *listener,
 	tp->rttvar_us = 0;
 	minmax_reset(&tp->rtt_min, tcp_jiffies32, ~0U);
 	xtcp_init_cwnd(newsk);
+	xtcp_ca_openreq_child(newsk);
 	tp->packets_out = 0;
 	tp->lost_out = 0;
 	tp->retrans_out = 0;

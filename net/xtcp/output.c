@@ -11,8 +11,9 @@
  * cleared, so the queued original stays untouched.
  *
  * XTCP_SKB_CB(skb)->gso_segs is the skb's segment count ("pcount") as it
- * was counted in tp->packets_out; lost_out and retrans_out follow the
- * XTCP_SKB_LOST/XTCP_SKB_RETRANS bits, as native TCP's do.
+ * was counted in tp->packets_out; sacked_out, lost_out and retrans_out
+ * follow the XTCP_SKB_SACKED/LOST/RETRANS bits, as native TCP's do (see
+ * recovery.c).
  */
 #include <linux/kernel.h>
 #include <linux/skbuff.h>
@@ -133,12 +134,6 @@ void xtcp_purge_queues(struct sock *sk)
 	sk_mem_reclaim(sk);
 }
 
-static u32 xtcp_packets_in_flight(const struct tcp_sock *tp)
-{
-	return tp->packets_out - (tp->sacked_out + tp->lost_out) +
-	       tp->retrans_out;
-}
-
 /* Change an skb's pcount, keeping packets_out/lost_out/retrans_out. */
 static void xtcp_set_pcount(struct sock *sk, struct sk_buff *skb, u32 n,
 			    bool counted)
@@ -155,6 +150,8 @@ static void xtcp_set_pcount(struct sock *sk, struct sk_buff *skb, u32 n,
 		tp->lost_out += delta;
 	if (cb->sacked & XTCP_SKB_RETRANS)
 		tp->retrans_out += delta;
+	if (cb->sacked & XTCP_SKB_SACKED)
+		tp->sacked_out += delta;
 }
 
 static u32 xtcp_pcount_for(const struct sk_buff *skb, unsigned int mss)
@@ -286,15 +283,23 @@ static void xtcp_build_options(struct sock *sk, const struct sk_buff *skb,
 		o->tsval = xtcp_ts_now(tp);
 		o->tsecr = tp->rx_opt.ts_recent;
 	}
-	if (tp->rx_opt.sack_ok && tp->rx_opt.num_sacks) {
-		int i;
+	if (tp->rx_opt.sack_ok && (tp->rx_opt.num_sacks || tp->rx_opt.dsack)) {
+		int i, n = 0;
 
-		for (i = 0; i < min_t(int, tp->rx_opt.num_sacks,
-				      XTCP_MAX_SACK_BLOCKS); i++) {
-			o->sack[i].start = tp->selective_acks[i].start_seq;
-			o->sack[i].end = tp->selective_acks[i].end_seq;
+		/* RFC 2883 4: the D-SACK block goes first, then the SACK
+		 * blocks (the writer keeps what fits).
+		 */
+		if (tp->rx_opt.dsack) {
+			o->sack[0].start = tp->duplicate_sack[0].start_seq;
+			o->sack[0].end = tp->duplicate_sack[0].end_seq;
+			n = 1;
 		}
-		o->num_sacks = i;
+		for (i = 0; i < tp->rx_opt.num_sacks &&
+		     n < XTCP_MAX_SACK_BLOCKS; i++, n++) {
+			o->sack[n].start = tp->selective_acks[i].start_seq;
+			o->sack[n].end = tp->selective_acks[i].end_seq;
+		}
+		o->num_sacks = n;
 	}
 }
 
@@ -305,6 +310,8 @@ static void xtcp_event_ack_sent(struct sock *sk, u32 rcv_nxt)
 
 	if (unlikely(rcv_nxt != tp->rcv_nxt))
 		return;
+	/* A D-SACK is reported once (RFC 2883 4). */
+	tp->rx_opt.dsack = 0;
 	if (icsk->icsk_ack.quick) {
 		if (icsk->icsk_ack.quick > 1)
 			icsk->icsk_ack.quick--;
@@ -314,12 +321,38 @@ static void xtcp_event_ack_sent(struct sock *sk, u32 rcv_nxt)
 	inet_csk_clear_xmit_timer(sk, ICSK_TIME_DACK);
 }
 
+/* RFC 2861 / RFC 5681 4.1: after an idle period longer than the RTO,
+ * restart from (at most) the initial window, halving once per idle RTO
+ * (native tcp_cwnd_restart()).
+ */
+static void xtcp_cwnd_restart(struct sock *sk, s32 delta)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 restart = min_t(u32, TCP_INIT_CWND, tcp_snd_cwnd(tp));
+	u32 cwnd = tcp_snd_cwnd(tp);
+
+	xtcp_ca_event(sk, CA_EVENT_CWND_RESTART);
+	tp->snd_ssthresh = xtcp_current_ssthresh(sk);
+	while ((delta -= inet_csk(sk)->icsk_rto) > 0 && cwnd > restart)
+		cwnd >>= 1;
+	tcp_snd_cwnd_set(tp, max(cwnd, restart));
+	tp->snd_cwnd_stamp = tcp_jiffies32;
+	tp->snd_cwnd_used = 0;
+}
+
 static void xtcp_event_data_sent(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 now = tcp_jiffies32;
 
+	if (!tp->packets_out &&
+	    READ_ONCE(xtcp_sk_pernet(sk)->sysctl_tcp_slow_start_after_idle) &&
+	    (s32)(now - tp->lsndtime) > icsk->icsk_rto)
+		xtcp_cwnd_restart(sk, now - tp->lsndtime);
+	/* cubic restarts its epoch from here (lsndtime still old). */
+	if (!xtcp_packets_in_flight(tp))
+		xtcp_ca_event(sk, CA_EVENT_TX_START);
 	tp->lsndtime = now;
 	/* Sending soon after receiving: interactive, delay ACKs. */
 	if ((u32)(now - icsk->icsk_ack.lrcvtime) < icsk->icsk_ack.ato)
@@ -341,7 +374,11 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	u8 flags;
 	int err;
 
-	xtcp_mstamp_refresh(tp);
+	/* The caller's clock (refreshed once per burst, as native's
+	 * tcp_write_xmit() does): a burst shares one send time, so RACK
+	 * orders its segments by sequence (RFC 8985 6.2) and a SACK of a
+	 * later one marks the earlier ones lost without waiting.
+	 */
 	XTCP_SKB_CB(skb)->tx_stamp_us = tp->tcp_mstamp;
 	payload = skb->len;
 	segs = xtcp_skb_pcount(skb);
@@ -461,6 +498,57 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len,
 	return 0;
 }
 
+/*
+ * Split an rtx-queue skb so that it keeps @len bytes (a multiple of
+ * @mss, the segment size it was sent with); the rest becomes a new skb
+ * right after it with the same marks and send time.  The counters
+ * (packets_out and those of its marks) follow the new segment counts.
+ */
+int xtcp_rtx_fragment(struct sock *sk, struct sk_buff *skb, u32 len, u32 mss)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	u32 old = xtcp_skb_pcount(skb), nlen = skb->len - len;
+	struct sk_buff *buff;
+	unsigned int lin;
+	u8 flags;
+
+	if (WARN_ON_ONCE(!len || len >= skb->len))
+		return -EINVAL;
+	if (cb->tcp_flags & TCPHDR_SYN)
+		return -EINVAL;
+	if (skb_unclone(skb, GFP_ATOMIC))
+		return -ENOMEM;
+	lin = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
+	buff = xtcp_alloc_tx_skb(sk, lin, GFP_ATOMIC, true);
+	if (!buff)
+		return -ENOMEM;
+	sk_wmem_queued_add(sk, buff->truesize);
+	sk_mem_charge(sk, buff->truesize);
+	buff->truesize += nlen;
+	skb->truesize -= nlen;
+
+	flags = cb->tcp_flags;
+	ncb = XTCP_SKB_CB(buff);
+	ncb->seq = cb->seq + len;
+	ncb->end_seq = cb->end_seq;
+	ncb->tcp_flags = flags;
+	ncb->sacked = cb->sacked;
+	ncb->tx_stamp_us = cb->tx_stamp_us;
+	cb->end_seq = cb->seq + len;
+	cb->tcp_flags = flags & ~(TCPHDR_FIN | TCPHDR_PSH);
+	skb_split(skb, buff, len);
+
+	/* Counted as one skb of @old segments; now two. */
+	ncb->gso_segs = 0;
+	xtcp_set_pcount(sk, buff, xtcp_pcount_for(buff, mss), false);
+	xtcp_set_pcount(sk, skb, old, false);
+	xtcp_set_pcount(sk, skb, xtcp_pcount_for(skb, mss) +
+			xtcp_skb_pcount(buff), true);
+	cb->gso_segs = xtcp_pcount_for(skb, mss);
+	xtcp_rtx_insert(sk, buff);
+	return 0;
+}
+
 /* Drop the first @len bytes of a partly acknowledged rtx-queue skb. */
 static int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 {
@@ -552,8 +640,30 @@ static void xtcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
 	if (skb->len)
 		XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_TCPORIGDATASENT,
 			       xtcp_skb_pcount(skb));
-	if (!prior || inet_csk(sk)->icsk_pending == ICSK_TIME_PROBE0)
+	if (!prior || inet_csk(sk)->icsk_pending == ICSK_TIME_PROBE0 ||
+	    inet_csk(sk)->icsk_pending == ICSK_TIME_LOSS_PROBE)
 		xtcp_rearm_rto(sk);
+}
+
+/* Is cwnd what limits us (native tcp_cwnd_validate())?  cubic and reno
+ * grow only then (tcp_is_cwnd_limited()).
+ */
+static void xtcp_cwnd_validate(struct sock *sk, bool is_cwnd_limited)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!before(tp->snd_una, tp->cwnd_usage_seq) || is_cwnd_limited ||
+	    (!tp->is_cwnd_limited && tp->packets_out > tp->max_packets_out)) {
+		tp->is_cwnd_limited = is_cwnd_limited;
+		tp->max_packets_out = tp->packets_out;
+		tp->cwnd_usage_seq = tp->snd_nxt;
+	}
+	if (tcp_is_cwnd_limited(sk)) {
+		tp->snd_cwnd_used = 0;
+		tp->snd_cwnd_stamp = tcp_jiffies32;
+	} else if (tp->packets_out > tp->snd_cwnd_used) {
+		tp->snd_cwnd_used = tp->packets_out;
+	}
 }
 
 static bool xtcp_can_send_data(const struct sock *sk)
@@ -568,14 +678,16 @@ static bool xtcp_can_send_data(const struct sock *sk)
  * nothing is in flight and the window stopped us (arm the probe timer).
  */
 bool xtcp_write_xmit(struct sock *sk, unsigned int mss, int nonagle,
-		     bool push_one, gfp_t gfp)
+		     int push_one, gfp_t gfp)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
-	bool window_stop = false;
+	bool window_stop = false, cwnd_limited = false;
+	u32 sent = 0;
 
 	if (!xtcp_can_send_data(sk))
 		return false;
+	xtcp_mstamp_refresh(tp);
 
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -584,10 +696,14 @@ bool xtcp_write_xmit(struct sock *sk, unsigned int mss, int nonagle,
 		u32 cwnd = tcp_snd_cwnd(tp);
 		u32 quota, limit;
 
-		if (in_flight >= cwnd) {
+		if (push_one == XTCP_PUSH_PROBE) {
+			quota = 1;	/* RFC 8985 7.3: cwnd does not apply */
+		} else if (in_flight >= cwnd) {
 			/* The final FIN is not held back by cwnd. */
-			if (!(cb->tcp_flags & TCPHDR_FIN) || skb->len)
+			if (!(cb->tcp_flags & TCPHDR_FIN) || skb->len) {
+				cwnd_limited = true;
 				break;
+			}
 			quota = 1;
 		} else {
 			quota = cwnd - in_flight;
@@ -622,9 +738,20 @@ bool xtcp_write_xmit(struct sock *sk, unsigned int mss, int nonagle,
 			break;
 		if (skb->len && skb->len < mss)
 			tp->snd_sml = cb->end_seq;
+		sent += xtcp_skb_pcount(skb);
 		xtcp_event_new_data_sent(sk, skb);
 		if (push_one)
 			break;
+	}
+	if (sent) {
+		if (inet_csk(sk)->icsk_ca_state == TCP_CA_Recovery ||
+		    inet_csk(sk)->icsk_ca_state == TCP_CA_CWR)
+			tp->prr_out += sent;
+		/* One loss probe per tail-loss episode (RFC 8985 7.2). */
+		if (push_one != XTCP_PUSH_PROBE)
+			xtcp_schedule_loss_probe(sk, false);
+		cwnd_limited |= xtcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp);
+		xtcp_cwnd_validate(sk, cwnd_limited);
 	}
 	return window_stop && !tp->packets_out;
 }
@@ -646,7 +773,7 @@ static void xtcp_push_pending(struct sock *sk, unsigned int mss, int nonagle)
 
 	if (sk->sk_state == TCP_CLOSE)
 		return;
-	if (xtcp_write_xmit(sk, mss, nonagle, false, gfp))
+	if (xtcp_write_xmit(sk, mss, nonagle, XTCP_PUSH_ALL, gfp))
 		xtcp_check_probe_timer(sk);
 }
 
@@ -678,6 +805,16 @@ void xtcp_data_snd_check(struct sock *sk)
 
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
+	return xtcp_retransmit_skb_flags(sk, skb, false);
+}
+
+/* Resend @skb.  A loss probe (@probe) is not counted in retrans_out:
+ * nothing is known lost yet (RFC 8985 7.3).  A resent skb stays LOST
+ * until delivered (native semantics, see recovery.c).
+ */
+int xtcp_retransmit_skb_flags(struct sock *sk, struct sk_buff *skb,
+			      bool probe)
+{
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	unsigned int mss = xtcp_current_mss(sk);
@@ -694,23 +831,29 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (err)
 		return err;
 	trace_xtcp_retransmit_skb(sk, skb, cb->seq, cb->end_seq);
-	if (cb->sacked & XTCP_SKB_LOST) {
-		cb->sacked &= ~XTCP_SKB_LOST;
-		tp->lost_out -= segs;
-	}
-	if (!(cb->sacked & XTCP_SKB_RETRANS)) {
+	if (!probe && !(cb->sacked & XTCP_SKB_RETRANS)) {
 		cb->sacked |= XTCP_SKB_RETRANS;
 		tp->retrans_out += segs;
 	}
+	cb->sacked |= XTCP_SKB_EVER_RETRANS;
 	tp->total_retrans += segs;
 	tp->bytes_retrans += skb->len;
 	if (!tp->retrans_stamp)
 		tp->retrans_stamp = tcp_time_stamp_ms(tp);
+	/* Each resend must be proven needless before an undo (RFC 3522). */
+	if (tp->undo_retrans < 0)
+		tp->undo_retrans = 0;
+	tp->undo_retrans += segs;
+	if (inet_csk(sk)->icsk_ca_state == TCP_CA_Recovery ||
+	    inet_csk(sk)->icsk_ca_state == TCP_CA_CWR)
+		tp->prr_out += segs;
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS, segs);
 	return 0;
 }
 
-/* Resend segments marked lost (after an RTO) as cwnd allows. */
+/* Resend segments marked lost and not resent yet, as cwnd allows
+ * (RFC 6675 5 NextSeg() rule 1; PRR sets cwnd during recovery).
+ */
 void xtcp_xmit_retransmit_queue(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -719,41 +862,34 @@ void xtcp_xmit_retransmit_queue(struct sock *sk)
 	if (!tp->lost_out)
 		return;
 	skb_rbtree_walk(skb, &sk->tcp_rtx_queue) {
+		u8 s = XTCP_SKB_CB(skb)->sacked;
+
 		if (xtcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp))
 			break;
-		if (!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_LOST))
+		if ((s & (XTCP_SKB_LOST | XTCP_SKB_RETRANS | XTCP_SKB_SACKED))
+		    != XTCP_SKB_LOST)
 			continue;
 		if (xtcp_retransmit_skb(sk, skb))
 			break;
+		/* The head went again: its RTO counts from now. */
+		if (skb == skb_rb_first(&sk->tcp_rtx_queue) &&
+		    inet_csk(sk)->icsk_pending != ICSK_TIME_REO_TIMEOUT)
+			xtcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS,
+					      inet_csk(sk)->icsk_rto);
 	}
 }
 
-/* RTO fired: everything in flight is presumed lost (native
- * tcp_enter_loss() without SACK).
- */
-void xtcp_enter_loss(struct sock *sk)
+/* How far in the future the RTO of the head is (tcp_rto_delta_us()). */
+s64 xtcp_rto_delta_us(const struct sock *sk)
 {
-	struct tcp_sock *tp = tcp_sk(sk);
-	struct sk_buff *skb;
+	const struct sk_buff *skb = skb_rb_first(&sk->tcp_rtx_queue);
+	u64 when;
 
-	if (!tp->high_seq || !before(tp->snd_una, tp->high_seq) ||
-	    !inet_csk(sk)->icsk_retransmits) {
-		tp->prior_ssthresh = tp->snd_ssthresh;
-		tp->snd_ssthresh = max(tcp_snd_cwnd(tp) >> 1, 2U);
-	}
-	tcp_snd_cwnd_set(tp, 1);
-	tp->snd_cwnd_cnt = 0;
-	tp->snd_cwnd_stamp = tcp_jiffies32;
-	tp->high_seq = tp->snd_nxt;
-	tp->retrans_out = 0;
-	tp->lost_out = 0;
-	skb_rbtree_walk(skb, &sk->tcp_rtx_queue) {
-		XTCP_SKB_CB(skb)->sacked &= ~XTCP_SKB_RETRANS;
-		XTCP_SKB_CB(skb)->sacked |= XTCP_SKB_LOST;
-		tp->lost_out += xtcp_skb_pcount(skb);
-	}
-	trace_xtcp_cong_state(sk, TCP_CA_Loss);
-	inet_csk(sk)->icsk_ca_state = TCP_CA_Loss;
+	if (!skb)
+		return jiffies_to_usecs(inet_csk(sk)->icsk_rto);
+	when = XTCP_SKB_CB(skb)->tx_stamp_us +
+	       jiffies_to_usecs(inet_csk(sk)->icsk_rto);
+	return (s64)(when - tcp_sk(sk)->tcp_mstamp);
 }
 
 /* --- control segments from a full socket --- */
@@ -1085,6 +1221,7 @@ int xtcp_connect(struct sock *sk)
 	tp->write_seq++;
 	__skb_unlink(skb, &sk->sk_write_queue);
 	xtcp_rtx_insert(sk, skb);
+	xtcp_mstamp_refresh(tp);
 	xtcp_transmit_skb(sk, skb, true, sk->sk_allocation);
 	/* The SYN counts in flight whether or not it left. */
 	WRITE_ONCE(tp->snd_nxt, tp->write_seq);

@@ -47,12 +47,15 @@
  *	socket lock, or bh_lock_sock() in softirq).
  * @flags: XTCP_SK_* bits. Atomic bitops only, so any context may read
  *	or change them without the socket lock.
+ * @fack: the highest sequence SACKed so far ("forward ACK"; RFC 6675's
+ *	HighSACK end), for the reordering estimate.  Socket lock.
  *
  * xtcp-private state goes after @tcp, never inside it.
  */
 struct xtcp_sock {
 	struct tcp_sock	tcp;
 	unsigned long	flags;
+	u32		fack;
 };
 
 /**
@@ -90,9 +93,14 @@ struct xtcp_skb_cb {
 #define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
 /* XTCP_SKB_CB(skb)->sacked bits. */
-#define XTCP_SKB_RETRANS	0x01	/* retransmitted at least once */
-#define XTCP_SKB_SACKED		0x02	/* SACKed by the peer */
-#define XTCP_SKB_LOST		0x04	/* marked lost, awaiting retransmit */
+#define XTCP_SKB_RETRANS	0x01	/* a retransmission is in flight
+					 * (counted in retrans_out)
+					 */
+#define XTCP_SKB_SACKED		0x02	/* SACKed by the peer (sacked_out) */
+#define XTCP_SKB_LOST		0x04	/* deemed lost (lost_out); stays set
+					 * while its retransmission is out
+					 */
+#define XTCP_SKB_EVER_RETRANS	0x08	/* retransmitted at least once */
 
 static_assert(offsetof(struct xtcp_sock, tcp) == 0);
 
@@ -158,6 +166,20 @@ struct xtcp_pernet {
 	int	sysctl_tcp_abort_on_overflow;	/* 0 */
 	int	sysctl_tcp_syncookies;		/* 1: when the SYN queue is full */
 
+	/* Loss recovery and congestion control (cong.c, recovery.c). */
+	int	sysctl_tcp_slow_start_after_idle; /* 1 */
+	int	sysctl_tcp_reordering;		/* 3 (TCP_FASTRETRANS_THRESH) */
+	int	sysctl_tcp_max_reordering;	/* 300 */
+	int	sysctl_tcp_recovery;		/* 1: RACK (TCP_RACK_LOSS_DETECTION) */
+	int	sysctl_tcp_early_retrans;	/* 3: TLP on */
+	int	sysctl_tcp_frto;		/* 2 */
+	int	sysctl_tcp_dsack;		/* 1 */
+	/* net.xtcp.tcp_congestion_control: NULL until written, meaning the
+	 * namespace's native default (net.ipv4.tcp_congestion_control).
+	 * RCU; a set value holds a reference on the algorithm's module.
+	 */
+	const struct tcp_congestion_ops __rcu *ca_default;
+
 	/* TIME_WAIT accounting: xtcp's own death row, so that
 	 * net.xtcp.tcp_max_tw_buckets bounds xtcp's TIME_WAIT sockets and
 	 * not native TCP's.  .hashinfo is the namespace's TCP hash table,
@@ -192,6 +214,18 @@ static inline struct xtcp_pernet *xtcp_pernet(const struct net *net)
 
 int xtcp_ctrl_init(void);
 void xtcp_ctrl_exit(void);
+
+/* cong.c: the net.xtcp.tcp_congestion_control handler and its
+ * namespace-exit cleanup (ctrl.c's table and xtcp_net_exit()).
+ */
+int xtcp_proc_congestion_control(const struct ctl_table *ctl, int write,
+				 void *buffer, size_t *lenp, loff_t *ppos);
+void xtcp_ca_net_exit(struct net *net);
+/* cong.c: TCP_CONGESTION (sockopt.c). */
+int xtcp_setsockopt_congestion(struct sock *sk, sockptr_t optval,
+			       unsigned int optlen);
+int xtcp_getsockopt_congestion(struct sock *sk, char __user *optval,
+			       int __user *optlen);
 
 /* net.xtcp.tcp_mem, in pages, global as net.ipv4.tcp_mem is (ctrl.c). */
 extern long xtcp_sysctl_mem[3];

@@ -495,7 +495,15 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	tp->bytes_retrans = 0;
 	tp->dsack_dups = 0;
 	tp->reord_seen = 0;
-	icsk->icsk_ca_state = TCP_CA_Open;
+	tp->reordering =
+		READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_tcp_reordering);
+	tp->tlp_high_seq = 0;
+	tp->frto = 0;
+	tp->prior_ssthresh = 0;
+	tp->high_seq = 0;
+	memset(&tp->rack, 0, sizeof(tp->rack));
+	tp->rack.reo_wnd_steps = 1;
+	xtcp_ca_disconnect(sk);
 	inet_csk_delack_init(sk);
 	memset(&tp->rx_opt, 0, sizeof(tp->rx_opt));
 	__sk_dst_reset(sk);

@@ -11,7 +11,8 @@
  *
  * Built:	TCP_NODELAY, TCP_CORK, TCP_MAXSEG, TCP_KEEPIDLE,
  *		TCP_KEEPINTVL, TCP_KEEPCNT, TCP_QUICKACK, TCP_SYNCNT,
- *		TCP_LINGER2, TCP_NOTSENT_LOWAT, TCP_INFO (read only)
+ *		TCP_LINGER2, TCP_NOTSENT_LOWAT, TCP_INFO (read only),
+ *		TCP_CONGESTION (cong.c)
  */
 #include <linux/errno.h>
 #include <linux/sockptr.h>
@@ -99,6 +100,8 @@ static int xtcp_do_setsockopt(struct sock *sk, int optname,
 	int err = 0;
 	int val;
 
+	if (optname == TCP_CONGESTION)	/* a string, not an int */
+		return xtcp_setsockopt_congestion(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -235,6 +238,8 @@ static int xtcp_do_getsockopt(struct sock *sk, int optname,
 
 	if (optname == TCP_INFO)
 		return xtcp_getsockopt_info(sk, optval, optlen);
+	if (optname == TCP_CONGESTION)
+		return xtcp_getsockopt_congestion(sk, optval, optlen);
 
 	if (get_user(len, optlen))
 		return -EFAULT;

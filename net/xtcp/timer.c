@@ -3,8 +3,11 @@
  * xtcp: timers.
  *
  * The inet_connection_sock timers, with native TCP's division of labour:
- *	icsk_retransmit_timer	RTO (SYN, SYN-ACK, FIN and data) and the
- *				zero-window probe (ICSK_TIME_PROBE0)
+ *	icsk_retransmit_timer	RTO (SYN, SYN-ACK, FIN and data), the
+ *				zero-window probe (ICSK_TIME_PROBE0), RACK's
+ *				reordering timer (ICSK_TIME_REO_TIMEOUT) and
+ *				the tail loss probe (ICSK_TIME_LOSS_PROBE),
+ *				one at a time as native (recovery.c)
  *	icsk_delack_timer	delayed ACK
  *	sk->sk_timer		keepalive, and the orphaned FIN_WAIT_2 bound
  *
@@ -27,13 +30,26 @@ void xtcp_reset_xmit_timer(struct sock *sk, int what, unsigned long when)
 	inet_csk_reset_xmit_timer(sk, what, when, XTCP_RTO_MAX);
 }
 
+/* Native tcp_rearm_rto(): the RTO of the head.  When a probe or the
+ * reordering timer had the slot, the RTO still counts from the head's
+ * (re)transmission, not from now (RFC 8985 7.3).
+ */
 void xtcp_rearm_rto(struct sock *sk)
 {
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	u32 rto = icsk->icsk_rto;
+
 	if (!tcp_sk(sk)->packets_out) {
 		inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
 		return;
 	}
-	xtcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, inet_csk(sk)->icsk_rto);
+	if (icsk->icsk_pending == ICSK_TIME_REO_TIMEOUT ||
+	    icsk->icsk_pending == ICSK_TIME_LOSS_PROBE) {
+		s64 delta = xtcp_rto_delta_us(sk);
+
+		rto = usecs_to_jiffies(max_t(s64, delta, 1));
+	}
+	xtcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, rto);
 }
 
 int xtcp_fin_time(const struct sock *sk)
@@ -245,6 +261,12 @@ static void xtcp_write_timer_handler(struct sock *sk)
 		break;
 	case ICSK_TIME_PROBE0:
 		xtcp_probe_timer(sk);
+		break;
+	case ICSK_TIME_REO_TIMEOUT:
+		xtcp_rack_reo_timeout(sk);
+		break;
+	case ICSK_TIME_LOSS_PROBE:
+		xtcp_send_loss_probe(sk);
 		break;
 	default:
 		break;
