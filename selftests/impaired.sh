@@ -1,0 +1,186 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Transfers over an impaired path (issue 4): netem or tbf on both ends of
+# the veth, so data and ACKs both see the impairment, and one checksummed
+# transfer (xtcp_conn xfer: N bytes client->server, then after the
+# client's FIN N bytes back, FNV checksums compared end to end, read() 0
+# at FIN on both ends) per scenario, pairing and address family.
+#
+# Scenarios: random loss 0.1, 1 and 5 %; burst loss (Gilbert-Elliott);
+# 2 % and 25 % reordering; 1 % duplication; 0.1 % corruption; 50 ms and
+# 200 ms RTT; a 40 Mbit/s rate limit with a shallow (5 ms) tbf queue.
+# Pairings: xtcp->xtcp, xtcp client->native server, native
+# client->xtcp server; each transfer moves data both ways, so every
+# pairing has xtcp both sending and receiving through the impairment.
+#
+# Segmentation offloads are off (tso/gso), so that every segment is its
+# own skb and netem loses, reorders and duplicates segments, not 64 KiB
+# GSO super-packets.
+#
+# The default (make check) runs every scenario once in each family and
+# rotates the pairing from one scenario to the next, so each pairing is
+# covered in both families within the time budget; IMPAIRED_FULL=1 runs
+# the whole matrix of the issue (every scenario x pairing x family, 64
+# MiB each way).
+#
+#   IMPAIRED_FULL=1		whole matrix, 64 MiB (unless IMPAIRED_MB)
+#   IMPAIRED_MB=N		MiB per transfer, each way (may be fractional:
+#				0.25); default 0.5 (0.125 in the debug kernel)
+#   IMPAIRED_SCENARIOS="..."	scenario names to run (default: all)
+#   IMPAIRED_PAIRS="c:s ..."	pairings; setting it runs every listed
+#				pairing for every scenario (tcp:tcp is the
+#				native baseline: proves a scenario passable)
+#   IMPAIRED_FAMILIES="v4 v6"	address families
+#   IMPAIRED_TIMEOUT=S		limit per transfer, seconds (default
+#				20 + 10 s per MiB, 4x in the debug kernel)
+#   IMPAIRED_OFFLOADS=on	keep tso/gso on
+. "$(dirname "$0")/lib.sh"
+CONN=$XTCP_BIN/xtcp_conn
+X=12
+A=ic$X
+B=is$X
+
+# name|qdisc and arguments, the same on both ends of the veth
+SCENARIOS_ALL="
+loss0.1|netem loss 0.1%
+loss1|netem loss 1%
+loss5|netem loss 5%
+burst|netem loss gemodel 0.5% 30% 100% 0%
+reorder2|netem delay 5ms reorder 2% 50%
+reorder25|netem delay 5ms reorder 25% 50%
+dup1|netem duplicate 1%
+corrupt0.1|netem corrupt 0.1%
+rtt50|netem delay 25ms limit 10000
+rtt200|netem delay 100ms limit 10000
+rate|tbf rate 40mbit burst 16kb latency 5ms
+"
+
+full=${IMPAIRED_FULL:-0}
+if [ -n "${IMPAIRED_MB:-}" ]; then
+	mb=$IMPAIRED_MB
+elif [ "$full" = 1 ]; then
+	mb=64
+elif xtcp_debug_kernel; then
+	mb=0.125
+else
+	mb=0.5
+fi
+bytes=$(awk -v m="$mb" 'BEGIN { printf "%d", m * 1048576 }')
+if [ -n "${IMPAIRED_TIMEOUT:-}" ]; then
+	tmo=$IMPAIRED_TIMEOUT
+else
+	tmo=$(awk -v m="$mb" 'BEGIN { printf "%d", 20 + 10 * m }')
+	xtcp_debug_kernel && tmo=$((tmo * 4))
+fi
+families=${IMPAIRED_FAMILIES:-"v4 v6"}
+rotate=1
+if [ -n "${IMPAIRED_PAIRS:-}" ]; then
+	pairs=$IMPAIRED_PAIRS
+	rotate=0
+else
+	pairs="xtcp:xtcp xtcp:tcp tcp:xtcp"
+	[ "$full" = 1 ] && rotate=0
+fi
+diag "impaired: $mb MiB each way, limit ${tmo}s per transfer," \
+	"pairs: $pairs ($([ $rotate = 1 ] && echo rotated || echo all))"
+
+[ -x "$CONN" ] || { fail "xtcp_conn is built (make -C selftests)"; finish; }
+have_xtcp=1
+xtcp_load || have_xtcp=0
+netns_pair "$A" "$B" "$X" || { fail "netns setup"; finish; }
+if [ "${IMPAIRED_OFFLOADS:-off}" = off ]; then
+	for ns in "$A" "$B"; do
+		ip netns exec "$ns" ethtool -K veth0 tso off gso off \
+			>/dev/null 2>&1
+	done
+fi
+
+proto() { [ "$1" = xtcp ] && echo "$IPPROTO_XTCP" || echo 0; }
+
+# impair QDISC ARGS...: the same root qdisc on both ends
+impair() {
+	local ns
+	for ns in "$A" "$B"; do
+		# shellcheck disable=SC2068
+		tc -n "$ns" qdisc replace dev veth0 root $@ || return 1
+	done
+}
+
+# A relay of xtcp_conn's TAP; a run killed by the limit prints its own
+# "timed out" (SIGALRM) or is reported here.
+port=21000
+run_xfer() {
+	local fam=$1 c=$2 s=$3 scen=$4 famopt= line rest n=0 bad=0 rc="" t0
+	local prefix="$scen $fam $c->$s"
+	[ "$fam" = v6 ] && famopt=-6
+	if [ "$have_xtcp" = 0 ]; then
+		skip "$prefix" "xtcp.ko did not load"
+		return
+	fi
+	port=$((port + 10))
+	t0=$SECONDS
+	while IFS= read -r line; do
+		case "$line" in
+		"not ok "*)
+			rest=${line#not ok }; rest=${rest#* }
+			n=$((n + 1)); bad=$((bad + 1))
+			fail "$prefix: $rest" ;;
+		"ok "*)
+			rest=${line#ok }; rest=${rest#* }
+			n=$((n + 1))
+			case "$rest" in
+			*"# SKIP"*) skip "$prefix: ${rest%% # SKIP*}" "${rest#*# SKIP }" ;;
+			*) ok "$prefix: $rest" ;;
+			esac ;;
+		"helper-exit "*) rc=${line#helper-exit } ;;
+		"#"*) echo "# $prefix: ${line#\# }" ;;
+		esac
+	done < <(timeout -s ALRM -k 5 "$tmo" ip netns exec "$A" "$CONN" xfer \
+		-C "$A" -S "$B" -c "$(proto "$c")" -s "$(proto "$s")" \
+		-x "$X" -P "$port" $famopt -n "$bytes" -b "$bytes" 2>&1
+		echo "helper-exit $?")
+	echo "# $prefix: $((SECONDS - t0)) s"
+	if [ "$n" = 0 ]; then
+		fail "$prefix: xfer $bytes: no result (exit $rc; limit ${tmo}s)"
+	elif [ "${rc:-1}" != 0 ] && [ "$bad" = 0 ]; then
+		fail "$prefix: xtcp_conn exited $rc"
+	fi
+}
+
+t_start=$SECONDS
+i=0
+while IFS='|' read -r name qd; do
+	[ -n "$name" ] || continue
+	if [ -n "${IMPAIRED_SCENARIOS:-}" ]; then
+		case " $IMPAIRED_SCENARIOS " in
+		*" $name "*) ;;
+		*) continue ;;
+		esac
+	fi
+	if ! impair $qd; then
+		fail "$name: tc qdisc $qd"
+		continue
+	fi
+	j=0
+	for fam in $families; do
+		# shellcheck disable=SC2086
+		set -- $pairs
+		if [ "$rotate" = 1 ]; then
+			k=$(((i + j) % $#))
+			shift "$k"
+			run_xfer "$fam" "${1%%:*}" "${1##*:}" "$name"
+		else
+			for p in "$@"; do
+				run_xfer "$fam" "${p%%:*}" "${p##*:}" "$name"
+			done
+		fi
+		j=$((j + 1))
+	done
+	i=$((i + 1))
+done <<< "$SCENARIOS_ALL"
+for ns in "$A" "$B"; do
+	tc -n "$ns" qdisc del dev veth0 root 2>/dev/null
+done
+diag "impaired: all transfers in $((SECONDS - t_start)) s"
+finish
