@@ -13,11 +13,12 @@
 #  - deleting namespaces with live xtcp connections (data queued, some
 #    closing gracefully into TIME_WAIT) is clean, and then rmmod works.
 #
-#   CHURN_N=COUNT	connections per stack (default 10000)
+#   CHURN_N=COUNT	connections per stack (default 10000; 1000 and xtcp only
+#			in the debug kernel)
 . "$(dirname "$0")/lib.sh"
 CONN=$XTCP_BIN/xtcp_conn
 N=${CHURN_N:-10000}
-[ -n "${CHURN_N:-}" ] || ! xtcp_debug_kernel || N=2000
+[ -n "${CHURN_N:-}" ] || ! xtcp_debug_kernel || N=1000
 X=9
 A=xcc$X
 B=xcs$X
@@ -146,10 +147,16 @@ run_churn() {	# run_churn NAME PROTO PORT
 	check "$1: $N sequential connections opened and closed" test "$rc" = 0
 }
 
-run_churn tcp 0 21000
-tcp_ok=$?
-tcp_tw=$(tw_count "$A")
-diag "native: $tcp_tw TIME_WAIT sockets on the client, $(slab_objs "$TCP_CACHES") objects in the TCP caches (baseline $tcp_base)"
+# The native run proves the measurement; the stock kernel does it, the
+# debug kernel spends its time on xtcp.
+tcp_ok=1
+tcp_tw=0
+if ! xtcp_debug_kernel; then
+	run_churn tcp 0 21000
+	tcp_ok=$?
+	tcp_tw=$(tw_count "$A")
+	diag "native: $tcp_tw TIME_WAIT sockets on the client, $(slab_objs "$TCP_CACHES") objects in the TCP caches (baseline $tcp_base)"
+fi
 xtcp_ok=1
 if [ "$have_xtcp" = 1 ]; then
 	run_churn xtcp "$IPPROTO_XTCP" 22000

@@ -11,7 +11,7 @@
 
 if [ -z "${CYCLES:-}" ]; then
 	CYCLES=50
-	xtcp_debug_kernel && CYCLES=10
+	xtcp_debug_kernel && CYCLES=4
 fi
 
 xtcp_unload

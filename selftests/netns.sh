@@ -9,6 +9,12 @@
 xtcp_unload
 check "insmod xtcp.ko" xtcp_load
 
+# Namespace setup and teardown is slow under KASAN and lockdep: the
+# debug kernel runs fewer of the same rounds.
+NS=20
+CHURN=30
+xtcp_debug_kernel && NS=5 && CHURN=8
+
 # Namespaces created before the module was loaded must also work.
 ip netns add xtcp-pre
 check "socket in a namespace older than the module" \
@@ -16,13 +22,13 @@ check "socket in a namespace older than the module" \
 ip netns del xtcp-pre
 
 n=0
-for i in $(seq 1 20); do
+for i in $(seq 1 "$NS"); do
 	ip netns add "xtcp-ns$i" || break
 	ip netns exec "xtcp-ns$i" "$XTCP_BIN/socket_api" hold 0 >/dev/null || break
 	n=$((n + 1))
 done
-check "20 namespaces created, xtcp sockets in each" test "$n" = 20
-for i in $(seq 1 20); do ip netns del "xtcp-ns$i" 2>/dev/null; done
+check "$NS namespaces created, xtcp sockets in each" test "$n" = "$NS"
+for i in $(seq 1 "$NS"); do ip netns del "xtcp-ns$i" 2>/dev/null; done
 
 # Delete namespaces while xtcp sockets in them are still open: the
 # sockets pin the namespace until they close.
@@ -40,10 +46,10 @@ check "namespaces deleted while xtcp sockets are open" test "$rc" = 0
 
 # Churn: create and destroy namespaces quickly while loaded.
 ok_churn=1
-for i in $(seq 1 30); do
+for i in $(seq 1 "$CHURN"); do
 	ip netns add xtcp-churn && ip netns del xtcp-churn || ok_churn=0
 done
-check "30 rounds of namespace create/destroy" test "$ok_churn" = 1
+check "$CHURN rounds of namespace create/destroy" test "$ok_churn" = 1
 sleep 1
 check "rmmod after namespace churn" rmmod xtcp
 finish

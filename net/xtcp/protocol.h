@@ -232,6 +232,9 @@ int xtcp_sock_init_common(struct sock *sk,
 			  const struct inet_connection_sock_af_ops *af_ops);
 void xtcp_sock_destroy(struct sock *sk);
 int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+int xtcp_hash_connect(struct sock *sk,
+		      int (*hash)(struct inet_timewait_death_row *dr,
+				  struct sock *sk));
 int xtcp_disconnect(struct sock *sk, int flags);
 void xtcp_close(struct sock *sk, long timeout);
 void xtcp_shutdown(struct sock *sk, int how);

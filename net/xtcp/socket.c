@@ -232,6 +232,64 @@ static void xtcp_ofo_queue_purge(struct sock *sk)
 
 /* --- active open ------------------------------------------------------ */
 
+/* Whether net.xtcp.tcp_tw_reuse lets this connect reuse the 4-tuple of
+ * a TIME_WAIT socket: 1 always, 2 for loopback traffic only (the value
+ * is checked against the addresses the connect is about to use, which
+ * are the TIME_WAIT socket's).
+ */
+static bool xtcp_tw_reuse_allowed(const struct sock *sk)
+{
+	int reuse = READ_ONCE(xtcp_pernet(sock_net(sk))->sysctl_tcp_tw_reuse);
+
+	if (reuse != 2)
+		return reuse;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 &&
+	    !ipv6_addr_v4mapped(&sk->sk_v6_daddr))
+		return ipv6_addr_loopback(&sk->sk_v6_daddr) ||
+		       ipv6_addr_loopback(&sk->sk_v6_rcv_saddr);
+#endif
+	return ipv4_is_loopback(sk->sk_daddr) ||
+	       ipv4_is_loopback(sk->sk_rcv_saddr);
+}
+
+/*
+ * Choose the local port and enter the hash table for a connect:
+ * inet_hash_connect() or inet6_hash_connect() as @hash.
+ *
+ * Those find a free 4-tuple among established and TIME_WAIT sockets of
+ * both stacks, but take over a TIME_WAIT 4-tuple (tcp_tw_reuse, and a
+ * connect from an explicitly bound port) only for sockets whose
+ * sk_protocol is IPPROTO_TCP, and decide with tcp_twsk_unique(): the
+ * PAWS-based check of RFC 6191 §2 that the old connection's segments
+ * cannot be taken for the new one's.  xtcp's TIME_WAIT minisocks carry
+ * that check's state (struct tcp_timewait_sock) with native meaning, and
+ * the check sets up write_seq and ts_recent in the tcp_sock at the head
+ * of ours.  So when xtcp's own tcp_tw_reuse allows it (or the port was
+ * bound, which Linux always allows), the socket presents itself as TCP
+ * for the duration of the search.  Nothing else reads sk_protocol then:
+ * the socket lock is held, no segment has been sent, and the demux tells
+ * the stacks apart by sk_prot.  Limitation: tcp_twsk_unique() applies
+ * net.ipv4.tcp_tw_reuse as well, so reuse needs both knobs to allow it.
+ */
+int xtcp_hash_connect(struct sock *sk,
+		      int (*hash)(struct inet_timewait_death_row *dr,
+				  struct sock *sk))
+{
+	struct inet_timewait_death_row *dr =
+		&xtcp_pernet(sock_net(sk))->tw_death_row;
+	bool as_tcp = inet_sk(sk)->inet_num || xtcp_tw_reuse_allowed(sk);
+	int err;
+
+	if (as_tcp)
+		sk->sk_protocol = IPPROTO_TCP;
+	err = hash(dr, sk);
+	if (as_tcp)
+		sk->sk_protocol = IPPROTO_XTCP;
+	return err;
+}
+
+
 /*
  * proto.connect for AF_INET (and v4-mapped AF_INET6): route, pick the
  * source address and port, enter the hash table in SYN_SENT and let the
@@ -314,7 +372,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	 * checks established and TIME_WAIT sockets of both stacks.
 	 */
 	xtcp_set_state(sk, TCP_SYN_SENT);
-	err = inet_hash_connect(&xtcp_pernet(net)->tw_death_row, sk);
+	err = xtcp_hash_connect(sk, inet_hash_connect);
 	if (err)
 		goto failure;
 

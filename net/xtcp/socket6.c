@@ -190,7 +190,7 @@ static int xtcp_v6_connect(struct sock *sk, struct sockaddr *uaddr,
 	inet->inet_dport = usin->sin6_port;
 
 	xtcp_set_state(sk, TCP_SYN_SENT);
-	err = inet6_hash_connect(&xtcp_pernet(net)->tw_death_row, sk);
+	err = xtcp_hash_connect(sk, inet6_hash_connect);
 	if (err)
 		goto late_failure;
 
