@@ -37,7 +37,7 @@
 #   IMPAIRED_OFFLOADS=on	keep tso/gso on
 . "$(dirname "$0")/lib.sh"
 CONN=$XTCP_BIN/xtcp_conn
-X=12
+X=16
 A=ic$X
 B=is$X
 
@@ -111,7 +111,7 @@ impair() {
 # "timed out" (SIGALRM) or is reported here.
 port=21000
 run_xfer() {
-	local fam=$1 c=$2 s=$3 scen=$4 famopt= line rest n=0 bad=0 rc="" t0
+	local fam=$1 c=$2 s=$3 scen=$4 famopt="" line rest n=0 bad=0 rc="" t0
 	local prefix="$scen $fam $c->$s"
 	[ "$fam" = v6 ] && famopt=-6
 	if [ "$have_xtcp" = 0 ]; then
@@ -158,6 +158,7 @@ while IFS='|' read -r name qd; do
 		*) continue ;;
 		esac
 	fi
+	# shellcheck disable=SC2086	# the qdisc's words
 	if ! impair $qd; then
 		fail "$name: tc qdisc $qd"
 		continue

@@ -60,6 +60,7 @@ run_tap "slow reader" /usr/bin/python3 "$XTCP_TOP/selftests/slow_reader.py" \
 	-C "$A" -S "$B" -x "$X" --stall "$stall" --bytes "$bytes" \
 	--limit "$limit" --pairs "${SLOW_PAIRS:-xtcp:xtcp,xtcp:tcp,tcp:xtcp}"
 wait "$utpid"
+# shellcheck disable=SC2016	# expanded by the inner sh
 run_tap "user timeout" sh -c 'cat "$1/ut"; exit "$(cat "$1/ut.rc")"' - "$tmp"
 rm -rf "$tmp"
 finish

@@ -33,12 +33,10 @@ import argparse
 import ctypes
 import errno
 import os
-import select
 import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
 
 IPPROTO_XTCP = 253
