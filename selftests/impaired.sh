@@ -16,7 +16,8 @@
 #
 # Segmentation offloads are off (tso/gso), so that every segment is its
 # own skb and netem loses, reorders and duplicates segments, not 64 KiB
-# GSO super-packets.
+# GSO super-packets.  The transfers of one scenario run at the same time
+# (they share the impaired link, as flows on a real path do).
 #
 # The default (make check) runs every scenario once in each family and
 # rotates the pairing from one scenario to the next, so each pairing is
@@ -97,6 +98,7 @@ if [ "${IMPAIRED_OFFLOADS:-off}" = off ]; then
 fi
 
 proto() { [ "$1" = xtcp ] && echo "$IPPROTO_XTCP" || echo 0; }
+tmpd=$(mktemp -d /tmp/xtcp-impaired.XXXXXX)
 
 # impair QDISC ARGS...: the same root qdisc on both ends
 impair() {
@@ -107,45 +109,79 @@ impair() {
 	done
 }
 
-# A relay of xtcp_conn's TAP; a run killed by the limit prints its own
-# "timed out" (SIGALRM) or is reported here.
+# start_xfer FAM C S: one xtcp_conn xfer in the background, its output
+# in $tmpd/N.out.  The transfers of one scenario (one per family, or all
+# pairings with IMPAIRED_PAIRS/IMPAIRED_FULL) run at once over the
+# impaired link, so they share it, as flows on a real path do.
 port=21000
-run_xfer() {
-	local fam=$1 c=$2 s=$3 scen=$4 famopt="" line rest n=0 bad=0 rc="" t0
-	local prefix="$scen $fam $c->$s"
+nx=0
+started=()
+start_xfer() {
+	local fam=$1 c=$2 s=$3 famopt=""
 	[ "$fam" = v6 ] && famopt=-6
-	if [ "$have_xtcp" = 0 ]; then
-		skip "$prefix" "xtcp.ko did not load"
-		return
-	fi
+	nx=$((nx + 1))
 	port=$((port + 10))
-	t0=$SECONDS
-	while IFS= read -r line; do
-		case "$line" in
-		"not ok "*)
-			rest=${line#not ok }; rest=${rest#* }
-			n=$((n + 1)); bad=$((bad + 1))
-			fail "$prefix: $rest" ;;
-		"ok "*)
-			rest=${line#ok }; rest=${rest#* }
-			n=$((n + 1))
-			case "$rest" in
-			*"# SKIP"*) skip "$prefix: ${rest%% # SKIP*}" "${rest#*# SKIP }" ;;
-			*) ok "$prefix: $rest" ;;
-			esac ;;
-		"helper-exit "*) rc=${line#helper-exit } ;;
-		"#"*) echo "# $prefix: ${line#\# }" ;;
-		esac
-	done < <(timeout -s ALRM -k 5 "$tmo" ip netns exec "$A" "$CONN" xfer \
+	started+=("$nx|$fam $c->$s")
+	(t0=$SECONDS
+	 timeout -s ALRM -k 5 "$tmo" ip netns exec "$A" "$CONN" xfer \
 		-C "$A" -S "$B" -c "$(proto "$c")" -s "$(proto "$s")" \
 		-x "$X" -P "$port" $famopt -n "$bytes" -b "$bytes" 2>&1
-		echo "helper-exit $?")
-	echo "# $prefix: $((SECONDS - t0)) s"
-	if [ "$n" = 0 ]; then
-		fail "$prefix: xfer $bytes: no result (exit $rc; limit ${tmo}s)"
-	elif [ "${rc:-1}" != 0 ] && [ "$bad" = 0 ]; then
-		fail "$prefix: xtcp_conn exited $rc"
+	 echo "helper-exit $?"
+	 echo "# wall $((SECONDS - t0)) s") >"$tmpd/$nx.out" &
+}
+
+# collect SCENARIO: wait for the scenario's transfers, then relay each
+# one's TAP (a run killed by the limit prints its own "timed out" from
+# SIGALRM, or is reported here).  Just before the limit the sockets of
+# both namespaces are dumped, and shown if a transfer failed.
+collect() {
+	local scen=$1 e idx prefix line rest n bad rc watch
+	(sleep $((tmo * 3 / 4)) &&
+	 for ns in "$A" "$B"; do
+		echo "# $ns, $((tmo * 3 / 4)) s in:"
+		ip netns exec "$ns" ss -tinoe 2>&1 | sed 's/^/#   /'
+	 done >"$tmpd/snap") &
+	watch=$!
+	[ ${#xfer_pids[@]} = 0 ] || wait "${xfer_pids[@]}"
+	if [ -s "$tmpd/snap" ]; then
+		wait "$watch"	# it has started: let it finish
+	else
+		kill "$watch" 2>/dev/null
+		wait "$watch" 2>/dev/null
 	fi
+	for e in "${started[@]}"; do
+		idx=${e%%|*}
+		prefix="$scen ${e#*|}"
+		n=0 bad=0 rc=""
+		while IFS= read -r line; do
+			case "$line" in
+			"not ok "*)
+				rest=${line#not ok }; rest=${rest#* }
+				n=$((n + 1)); bad=$((bad + 1))
+				fail "$prefix: $rest" ;;
+			"ok "*)
+				rest=${line#ok }; rest=${rest#* }
+				n=$((n + 1))
+				case "$rest" in
+				*"# SKIP"*) skip "$prefix: ${rest%% # SKIP*}" "${rest#*# SKIP }" ;;
+				*) ok "$prefix: $rest" ;;
+				esac ;;
+			"helper-exit "*) rc=${line#helper-exit } ;;
+			"#"*) echo "# $prefix: ${line#\# }" ;;
+			esac
+		done <"$tmpd/$idx.out"
+		if [ "$n" = 0 ]; then
+			fail "$prefix: xfer $bytes: no result (exit $rc; limit ${tmo}s)"
+		elif [ "${rc:-1}" != 0 ] && [ "$bad" = 0 ]; then
+			fail "$prefix: xtcp_conn exited $rc"
+		fi
+		if [ "$bad" != 0 ] || [ "$n" = 0 ]; then
+			cat "$tmpd/snap" 2>/dev/null
+		fi
+	done
+	rm -f "$tmpd"/*
+	started=()
+	xfer_pids=()
 }
 
 t_start=$SECONDS
@@ -158,28 +194,37 @@ while IFS='|' read -r name qd; do
 		*) continue ;;
 		esac
 	fi
+	if [ "$have_xtcp" = 0 ]; then
+		skip "$name" "xtcp.ko did not load"
+		continue
+	fi
 	# shellcheck disable=SC2086	# the qdisc's words
 	if ! impair $qd; then
 		fail "$name: tc qdisc $qd"
 		continue
 	fi
+	t1=$SECONDS
 	j=0
+	xfer_pids=()
 	for fam in $families; do
 		# shellcheck disable=SC2086
 		set -- $pairs
 		if [ "$rotate" = 1 ]; then
 			k=$(((i + j) % $#))
 			shift "$k"
-			run_xfer "$fam" "${1%%:*}" "${1##*:}" "$name"
-		else
-			for p in "$@"; do
-				run_xfer "$fam" "${p%%:*}" "${p##*:}" "$name"
-			done
+			set -- "$1"
 		fi
+		for p in "$@"; do
+			start_xfer "$fam" "${p%%:*}" "${p##*:}"
+			xfer_pids+=($!)
+		done
 		j=$((j + 1))
 	done
+	collect "$name"
+	diag "$name: $((SECONDS - t1)) s"
 	i=$((i + 1))
 done <<< "$SCENARIOS_ALL"
+rmdir "$tmpd" 2>/dev/null
 for ns in "$A" "$B"; do
 	tc -n "$ns" qdisc del dev veth0 root 2>/dev/null
 done
