@@ -15,8 +15,8 @@
 #   native client first, then xtcp, against a native server, IPv4 and
 #   IPv6.
 #
-#   SLOW_STALL=S	stall (default 10 s)
-#   SLOW_BYTES=N	bytes per connection (default 4 MiB, 2 MiB in the
+#   SLOW_STALL=S	stall (default 10 s, 5 s in the debug kernel)
+#   SLOW_BYTES=N	bytes per connection (default 4 MiB, 1 MiB in the
 #			debug kernel)
 #   SLOW_PAIRS="xtcp:xtcp,xtcp:tcp,tcp:xtcp"
 . "$(dirname "$0")/lib.sh"
@@ -30,7 +30,8 @@ stall=${SLOW_STALL:-10}
 bytes=${SLOW_BYTES:-$((4 << 20))}
 limit=15
 if xtcp_debug_kernel; then
-	bytes=${SLOW_BYTES:-$((2 << 20))}
+	stall=${SLOW_STALL:-5}
+	bytes=${SLOW_BYTES:-$((1 << 20))}
 	limit=40
 fi
 if ! xtcp_load; then
