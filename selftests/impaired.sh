@@ -110,14 +110,27 @@ fi
 proto() { [ "$1" = xtcp ] && echo "$IPPROTO_XTCP" || echo 0; }
 tmpd=$(mktemp -d /tmp/xtcp-impaired.XXXXXX)
 
-# impair QDISC ARGS...: the same root qdisc on both ends
+# impair N QDISC ARGS...: the same qdisc on both ends, as the only band
+# of a root prio qdisc: replacing a child does not deactivate the device
+# (replacing the root does, and waits for RCU grace periods: seconds per
+# scenario in the debug kernel).  Each scenario's qdisc gets a handle of
+# its own, so that it is created afresh and grafted: a replace with the
+# same kind and handle would be a change, and netem keeps the reorder and
+# corrupt settings a change does not mention.
 impair() {
-	local ns
+	local ns h=$((100 + $1)):
+	shift
 	for ns in "$A" "$B"; do
 		# shellcheck disable=SC2068
-		tc -n "$ns" qdisc replace dev veth0 root $@ || return 1
+		tc -n "$ns" qdisc replace dev veth0 parent 1:1 handle "$h" $@ ||
+			return 1
 	done
 }
+for ns in "$A" "$B"; do
+	tc -n "$ns" qdisc replace dev veth0 root handle 1: prio bands 2 \
+		priomap 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 ||
+		fail "tc: root prio qdisc in $ns"
+done
 
 # start_xfer FAM C S: one xtcp_conn xfer in the background, its output
 # in $tmpd/N.out.  The transfers of one scenario (one per family, or all
@@ -209,7 +222,7 @@ while IFS='|' read -r name qd; do
 		continue
 	fi
 	# shellcheck disable=SC2086	# the qdisc's words
-	if ! impair $qd; then
+	if ! impair "$i" $qd; then
 		fail "$name: tc qdisc $qd"
 		continue
 	fi
