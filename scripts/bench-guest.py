@@ -16,6 +16,14 @@ B. xtcp loaded, each test run natively and then over xtcp, alternating
    request/response latency p50/p99 (sockperf ping-pong over TCP, 64 B,
    full round trip; xtcp on both ends via xtcpize) and connections per
    second (bench-conn, which takes the protocol number).
+C. Lossy paths (issue 4), xtcp loaded, native and xtcp alternating run
+   by run, iperf3 bulk goodput with netem on the veth: "1 % loss, 20 ms
+   RTT" (10 ms delay each way, 1 % loss on the data direction) and "25 %
+   reordering" (25 % of data segments sent 5 ms ahead of the others).
+   Segmentation offloads (tso, gso) are off for this phase so that netem
+   loses and reorders single segments, not 64 KiB GSO super-packets.
+   Both stacks use cubic (net.ipv4.tcp_congestion_control, and
+   net.xtcp.tcp_congestion_control where xtcp has it).
 
 Every row reports the median of each side, the ratio of the medians and
 the median of the per-pair ratios (each xtcp run against the native run
@@ -231,16 +239,74 @@ def fmt(v, unit):
         return 'n/a'
     if unit == 'Gbit/s':
         return '%.3f' % v
-    if unit == 'us':
+    if unit in ('us', 'Mbit/s'):
         return '%.1f' % v
     return '%.0f' % v
+
+
+# Phase C rows: name, netem on the data sender's side (ba), on the
+# receiver's side (bb).
+LOSSY = [
+    ('loss', 'bulk goodput, 1 % loss, 20 ms RTT',
+     'delay 10ms loss 1% limit 10000', 'delay 10ms limit 10000'),
+    ('reorder', 'bulk goodput, 25 % reordering',
+     'delay 5ms reorder 25% 50% limit 10000', None),
+]
+
+
+def set_cc():
+    """cubic on both stacks in both namespaces; returns a description."""
+    xcc = None
+    for ns in ('ba', 'bb'):
+        sh('ip netns exec %s sysctl -qw net.ipv4.tcp_congestion_control='
+           'cubic' % ns)
+        out = sh('ip netns exec %s sysctl -qw net.xtcp.tcp_congestion_control'
+                 '=cubic' % ns, check=False)
+        xcc = sh('ip netns exec %s sysctl -n net.xtcp.tcp_congestion_control'
+                 % ns, check=False).strip() if not out.strip() else None
+    return 'native cubic, xtcp %s' % (
+        xcc if xcc else 'built-in (net.xtcp.tcp_congestion_control '
+        'does not exist yet)')
+
+
+def lossy(res):
+    """Phase C: returns the congestion-control description."""
+    for ns in ('ba', 'bb'):
+        sh('ip netns exec %s ethtool -K veth0 tso off gso off' % ns)
+    cc = set_cc()
+    log('C: ' + cc)
+    srv = [start_server('bb', wrap(stack, 'iperf3 -s -p %d'
+                                   % PORT[('bulk', stack)]))
+           for stack in ('native', 'xtcp')]
+    time.sleep(3)
+    for key, name, qa, qb in LOSSY:
+        for ns, q in (('ba', qa), ('bb', qb)):
+            if q:
+                sh('tc -n %s qdisc replace dev veth0 root netem %s' % (ns, q))
+        for i in range(RUNS):
+            for side, stack in enumerate(('native', 'xtcp')):
+                r = bulk(stack)
+                res[key][side].append({'mbit': r['gbit'] * 1000}
+                                      if r else None)
+            n, x = res[key][0][-1], res[key][1][-1]
+            log('C %d/%d %s: %s / %s Mbit/s' % (
+                i + 1, RUNS, name, '%.1f' % n['mbit'] if n else 'fail',
+                '%.1f' % x['mbit'] if x else 'fail'))
+        for ns in ('ba', 'bb'):
+            sh('tc -n %s qdisc del dev veth0 root' % ns, check=False)
+    for p in srv:
+        stop_server(p)
+    for ns in ('ba', 'bb'):
+        sh('ip netns exec %s ethtool -K veth0 tso on gso on' % ns)
+    return cc
 
 
 def main():
     setup()
     off = offloads()
     log(off)
-    res = {k: ([], []) for k in ('load', 'bulk', 'rr', 'cps')}
+    res = {k: ([], []) for k in ('load', 'bulk', 'rr', 'cps', 'loss',
+                                 'reorder')}
     t0 = time.time()
 
     # Phase A: native bulk, xtcp unloaded / loaded.
@@ -291,6 +357,9 @@ def main():
             n['errors'] if n else '-', x['errors'] if x else '-'))
     for p in list(servers):
         stop_server(p)
+
+    # Phase C: lossy paths.
+    cc = lossy(res)
     elapsed = time.time() - t0
 
     rows = [
@@ -298,7 +367,7 @@ def main():
         ('request/response p50, sockperf pp 64 B', 'rr', 'p50', 'us', 'lower'),
         ('request/response p99, sockperf pp 64 B', 'rr', 'p99', 'us', 'lower'),
         ('connections/s, connect+1 B+close', 'cps', 'cps', 'conn/s', 'higher'),
-    ]
+    ] + [(name, key, 'mbit', 'Mbit/s', 'higher') for key, name, _, _ in LOSSY]
     w = 40
     hdr = '%-*s %-7s %10s %10s %8s %8s %4s  %s' % (
         w, 'test', 'unit', 'native', 'xtcp', 'ratio', 'pairs', 'n', 'better')
@@ -349,6 +418,10 @@ def main():
     samples = [[r['n'] for r in res['rr'][s] if r] for s in (0, 1)]
     lines.append('  sockperf round trips per run: native %s, xtcp %s'
                  % tuple(' '.join(map(str, s)) for s in samples))
+    lines.append('  lossy rows: tso/gso off; netem on the sender side: %s; '
+                 'congestion control: %s' % ('; '.join(
+                     '%s: %s / receiver side %s' % (key, qa, qb or 'none')
+                     for key, _, qa, qb in LOSSY), cc))
     lines.append('  measurement time %.0f s' % elapsed)
     text = '\n'.join(lines) + '\n'
     print('\n' + text, flush=True)
