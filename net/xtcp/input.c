@@ -395,9 +395,13 @@ static void xtcp_update_sack_blocks(struct sock *sk, u32 newest)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tcp_sack_block blocks[XTCP_MAX_SACK_BLOCKS + 1];
+	struct tcp_sack_block prev[XTCP_MAX_SACK_BLOCKS];
+	bool used[XTCP_MAX_SACK_BLOCKS + 1] = {};
+	int n = 0, first = -1, nprev, i, j;
 	struct sk_buff *skb;
-	int n = 0, first = -1, i;
 
+	nprev = min_t(int, tp->rx_opt.num_sacks, XTCP_MAX_SACK_BLOCKS);
+	memcpy(prev, tp->selective_acks, nprev * sizeof(prev[0]));
 	tp->rx_opt.num_sacks = 0;
 	if (!tp->rx_opt.sack_ok)
 		return;
@@ -418,12 +422,32 @@ static void xtcp_update_sack_blocks(struct sock *sk, u32 newest)
 		if (first < 0 && !before(newest, seq) && before(newest, end))
 			first = n - 1;
 	}
+	if (!n)
+		return;
 	if (first < 0)
 		first = 0;
-	if (n)
-		tp->selective_acks[tp->rx_opt.num_sacks++] = blocks[first];
+
+	/* RFC 2018 4: the block holding the newest segment first, then the
+	 * blocks reported most recently, in the order they were reported
+	 * (each now possibly grown by merges), then any others.
+	 */
+	tp->selective_acks[tp->rx_opt.num_sacks++] = blocks[first];
+	used[first] = true;
+	for (j = 0; j < nprev; j++) {
+		for (i = 0; i < n; i++) {
+			if (used[i] ||
+			    before(prev[j].start_seq, blocks[i].start_seq) ||
+			    after(prev[j].end_seq, blocks[i].end_seq))
+				continue;
+			if (tp->rx_opt.num_sacks < XTCP_MAX_SACK_BLOCKS)
+				tp->selective_acks[tp->rx_opt.num_sacks++] =
+					blocks[i];
+			used[i] = true;
+			break;
+		}
+	}
 	for (i = 0; i < n && tp->rx_opt.num_sacks < XTCP_MAX_SACK_BLOCKS; i++)
-		if (i != first)
+		if (!used[i])
 			tp->selective_acks[tp->rx_opt.num_sacks++] = blocks[i];
 }
 

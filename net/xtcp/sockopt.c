@@ -11,7 +11,8 @@
  *
  * Built:	TCP_NODELAY, TCP_CORK, TCP_MAXSEG, TCP_KEEPIDLE,
  *		TCP_KEEPINTVL, TCP_KEEPCNT, TCP_QUICKACK, TCP_SYNCNT,
- *		TCP_LINGER2, TCP_NOTSENT_LOWAT, TCP_INFO (read only),
+ *		TCP_LINGER2, TCP_NOTSENT_LOWAT, TCP_USER_TIMEOUT,
+ *		TCP_INFO (read only),
  *		TCP_CONGESTION (cong.c)
  */
 #include <linux/errno.h>
@@ -182,6 +183,16 @@ static int xtcp_do_setsockopt(struct sock *sk, int optname,
 		sk->sk_write_space(sk);
 		break;
 
+	case TCP_USER_TIMEOUT:
+		/* ms; bounds how long sent data may stay unacknowledged
+		 * (timer.c), in place of tcp_retries2.
+		 */
+		if (val < 0)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(icsk->icsk_user_timeout, val);
+		break;
+
 	default:
 		err = -ENOPROTOOPT;
 		break;
@@ -284,6 +295,9 @@ static int xtcp_do_getsockopt(struct sock *sk, int optname,
 		break;
 	case TCP_NOTSENT_LOWAT:
 		val = READ_ONCE(tp->notsent_lowat);
+		break;
+	case TCP_USER_TIMEOUT:
+		val = READ_ONCE(icsk->icsk_user_timeout);
 		break;
 	default:
 		return -ENOPROTOOPT;

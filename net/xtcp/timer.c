@@ -140,12 +140,49 @@ static void xtcp_write_err(struct sock *sk)
 	xtcp_done_with_error(sk, err);
 }
 
+/*
+ * How long @boundary retransmissions take with exponential backoff from
+ * @rto_base, capped at the RTO maximum, in ms: the time tcp_retries2 (and
+ * the orphan retries) stand for, as Linux reads them
+ * (tcp_model_timeout()), so that a lowered RTO does not shorten it.
+ */
+static u32 xtcp_model_timeout_ms(unsigned int boundary, unsigned int rto_base)
+{
+	unsigned int thresh = ilog2(XTCP_RTO_MAX / rto_base);
+	u64 t;
+
+	if (boundary <= thresh)
+		t = ((2ULL << boundary) - 1) * rto_base;
+	else
+		t = ((2ULL << thresh) - 1) * rto_base +
+		    (u64)(boundary - thresh) * XTCP_RTO_MAX;
+	return jiffies_to_msecs(min_t(u64, t, MAX_JIFFY_OFFSET));
+}
+
+/* Linux's retransmits_timed_out(): the time since the first
+ * retransmission of the head reached @timeout_ms (TCP_USER_TIMEOUT), or
+ * without one the modelled time of @boundary retransmissions.
+ */
+static bool xtcp_retransmits_timed_out(struct sock *sk, unsigned int boundary,
+				       u32 timeout_ms)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!inet_csk(sk)->icsk_retransmits)
+		return false;
+	if (!tp->retrans_stamp)	/* no start to measure from: count */
+		return inet_csk(sk)->icsk_retransmits >= boundary;
+	if (!timeout_ms)
+		timeout_ms = xtcp_model_timeout_ms(boundary, XTCP_RTO_MIN);
+	return (s32)(tcp_time_stamp_ms(tp) - tp->retrans_stamp -
+		     timeout_ms) >= 0;
+}
+
 /* Whether the connection has run out of retries; if so, kill it. */
 static bool xtcp_write_timeout(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct xtcp_pernet *pn = xtcp_sk_pernet(sk);
-	struct tcp_sock *tp = tcp_sk(sk);
 	u32 user_timeout = READ_ONCE(icsk->icsk_user_timeout);
 	int retry_until;
 
@@ -165,13 +202,16 @@ static bool xtcp_write_timeout(struct sock *sk)
 			}
 		}
 	}
-	if (user_timeout && tp->retrans_stamp &&
-	    (s32)(tcp_time_stamp_ms(tp) - tp->retrans_stamp) >=
-	    (s32)user_timeout) {
-		xtcp_write_err(sk);
-		return true;
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		/* The handshake counts its retransmissions. */
+		if (icsk->icsk_retransmits >= retry_until) {
+			xtcp_write_err(sk);
+			return true;
+		}
+		return false;
 	}
-	if (icsk->icsk_retransmits >= retry_until) {
+	/* Established and closing states: a time bound, as in Linux. */
+	if (xtcp_retransmits_timed_out(sk, retry_until, user_timeout)) {
 		xtcp_write_err(sk);
 		return true;
 	}
