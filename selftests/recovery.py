@@ -422,8 +422,12 @@ def case_tlp(env, fam, proto):
          'the probe resends the last segment, not the head', repr(g))
     d = g.t - got[-1].t if g is not None and got else None
     pto = 2 * rtt / 1e6 + 2 * TICK
+    # The lower bound is RFC 8985's 2*SRTT: Linux's two extra ticks can
+    # shrink by one when the timer is armed mid-tick, and the last data
+    # segment can reach the peer's capture later than the probe does
+    # when the host is loaded (CI saw 32.5 ms against a 36.9 ms PTO).
     # Timers fire late under emulation, the more so when loaded.
-    T.ok(d is not None and pto - TICK <= d <= pto * 1.15 + 0.025 and
+    T.ok(d is not None and pto - 2 * TICK <= d <= pto * 1.15 + 0.025 and
          d * 1e6 < rto,
          'it fires 2*SRTT + 2 ticks after the last send (%s ms; SRTT %.1f '
          'ms, PTO %.1f ms, RTO %d ms)' % (ms(d), rtt / 1e3, pto * 1e3,
