@@ -10,7 +10,10 @@ every run).  Two phases:
 A. Native TCP bulk throughput (iperf3) with xtcp unloaded and loaded,
    alternating run by run, in ABBA order (issue 2: loaded/unloaded >=
    0.97).  LOAD_RUNS pairs (default 2 x RUNS): a 3 % threshold needs
-   more samples than the other rows.
+   more samples than the other rows.  Besides throughput, each run
+   reports bytes moved per busy guest CPU second (/proc/stat), the cost
+   of the path, which the host's uneven scheduling of the vCPUs moves
+   far less than it moves throughput.
 B. xtcp loaded, each test run natively and then over xtcp, alternating
    run by run: bulk throughput (iperf3; xtcp on both ends via xtcpize),
    request/response latency p50/p99 (sockperf ping-pong over TCP, 64 B,
@@ -152,6 +155,14 @@ def loaded(want):
 
 # --- the tests: each returns a dict of metrics, or None on failure ---
 
+def busy():
+    """CPU seconds the guest has spent busy (not idle or iowait), all
+    CPUs: user, nice, system, irq, softirq and steal from /proc/stat."""
+    with open('/proc/stat') as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return (sum(v) - v[3] - v[4]) / os.sysconf('SC_CLK_TCK')
+
+
 def bulk(stack, port=None):
     port = port or PORT[('bulk', stack)]
     cmd = inns('ba', wrap(stack, 'iperf3 -c %s -p %d -J -t %d'
@@ -159,9 +170,17 @@ def bulk(stack, port=None):
     for attempt in range(2):
         out = ''
         try:
+            c0 = busy()
             out = sh(cmd, check=False, timeout=TIMEOUT)
+            cpu = busy() - c0
             js = json.loads(out[out.index('{'):])
-            return {'gbit': js['end']['sum_received']['bits_per_second'] / 1e9}
+            rx = js['end']['sum_received']
+            # Bytes moved per busy CPU second: what the stack costs, which
+            # moves much less than the throughput does when the host
+            # schedules the vCPUs unevenly (idle vCPUs cost nothing, so
+            # both ends of the veth and the softirqs are all counted).
+            return {'gbit': rx['bits_per_second'] / 1e9,
+                    'gbcpu': rx['bytes'] / 1e9 / cpu if cpu > 0 else None}
         except (ValueError, KeyError, subprocess.TimeoutExpired) as e:
             log('%s bulk failed (%s): %s' % (stack, type(e).__name__,
                                              out[-300:]))
@@ -235,9 +254,9 @@ def row(res, key, metric):
 
 
 def fmt(v, unit):
-    if v != v:
+    if v is None or v != v:
         return 'n/a'
-    if unit == 'Gbit/s':
+    if unit in ('Gbit/s', 'GB/cpu-s'):
         return '%.3f' % v
     if unit in ('us', 'Mbit/s'):
         return '%.1f' % v
@@ -320,9 +339,13 @@ def main():
             loaded(want)
             time.sleep(1)
             res['load'][side].append(bulk('native'))
-        log('A %d/%d native bulk: unloaded %s, loaded %s Gbit/s' % (
-            i + 1, LOAD_RUNS, *(fmt(r[-1]['gbit'], 'Gbit/s') if r[-1]
-                                else 'fail' for r in res['load'])))
+        log('A %d/%d native bulk: unloaded %s, loaded %s Gbit/s; '
+            '%s, %s GB/cpu-s' % (
+                i + 1, LOAD_RUNS,
+                *(fmt(r[-1]['gbit'], 'Gbit/s') if r[-1]
+                  else 'fail' for r in res['load']),
+                *(fmt(r[-1]['gbcpu'], 'GB/cpu-s') if r[-1]
+                  else 'fail' for r in res['load'])))
 
     # Phase B: native and xtcp side by side, xtcp loaded throughout.
     loaded(True)
@@ -390,6 +413,7 @@ def main():
         lines.append('%-*s %-7s %10s %10s %8.3f %8.3f %4d  %s' % (
             w, name, unit, fmt(a, unit), fmt(b, unit), ratio, pairs, n, better))
     a, b, ratio, pairs, n = row(res, 'load', 'gbit')
+    ca, cb, cratio, cpairs, cn = row(res, 'load', 'gbcpu')
     lines += [
         '', 'native TCP with xtcp loaded against unloaded (issue 2, '
         'must be >= 0.97), %d pairs, ABBA order:' % LOAD_RUNS, '',
@@ -399,6 +423,9 @@ def main():
         '%-*s %-7s %10s %10s %8.3f %8.3f %4d' % (
             w, 'native bulk throughput, iperf3', 'Gbit/s', fmt(a, 'Gbit/s'),
             fmt(b, 'Gbit/s'), ratio, pairs, n),
+        '%-*s %-7s %10s %10s %8.3f %8.3f %4d' % (
+            w, 'native bulk bytes per busy CPU second', 'GB/cpu-s',
+            fmt(ca, 'GB/cpu-s'), fmt(cb, 'GB/cpu-s'), cratio, cpairs, cn),
         '',
         'native, xtcp: medians over the runs; ratio = xtcp/native (loaded/',
         'unloaded) of the medians; pairs = median of the per-pair ratios, each',
@@ -407,8 +434,10 @@ def main():
         '',
         'per-run values (baseline ; candidate):',
     ]
-    for name, key, metric, unit, _ in [('native bulk unloaded;loaded', 'load',
-                                        'gbit', 'Gbit/s', '')] + rows:
+    for name, key, metric, unit, _ in [
+            ('native bulk unloaded;loaded', 'load', 'gbit', 'Gbit/s', ''),
+            ('native bulk unloaded;loaded', 'load', 'gbcpu', 'GB/cpu-s',
+             '')] + rows:
         vals = ['%s;%s' % tuple(fmt(r[metric], unit) if r else 'fail'
                                 for r in pair)
                 for pair in zip(*res[key])]

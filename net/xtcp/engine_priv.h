@@ -207,7 +207,7 @@ bool xtcp_oow_rate_limited(struct net *net, u32 *last_oow_ack_time);
 void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 void xtcp_reset(struct sock *sk);
 void xtcp_done_with_error(struct sock *sk, int err);
-void xtcp_rtt_estimator(struct sock *sk, long mrtt_us);
+void xtcp_rtt_estimator(struct sock *sk, long mrtt_us, long ca_rtt_us);
 void xtcp_set_rto(struct sock *sk);
 bool xtcp_check_csum(struct sk_buff *skb, int family);
 void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th);

@@ -17,7 +17,6 @@
  *	tcpi_busy_time, tcpi_rwnd_limited, tcpi_sndbuf_limited
  *				no chrono accounting
  *	tcpi_delivered_ce, ECN option bits: xtcp does not negotiate ECN
- *	tcpi_dsack_dups, tcpi_reord_seen: no DSACK/reordering detection yet
  *	tcpi_rehash, tcpi_fastopen_client_fail: no PLB, no Fast Open
  *	tcpi_total_rto, tcpi_total_rto_recoveries, tcpi_total_rto_time
  *	tcpi_last_ack_sent, tcpi_fackets: 0 in native TCP too
@@ -140,6 +139,8 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_data_segs_in = READ_ONCE(tp->data_segs_in);
 	info->tcpi_delivered = tp->delivered;
 	info->tcpi_rcv_ooopack = tp->rcv_ooopack;
+	info->tcpi_dsack_dups = tp->dsack_dups;
+	info->tcpi_reord_seen = tp->reord_seen;
 	info->tcpi_notsent_bytes = max_t(int, 0, tp->write_seq - tp->snd_nxt);
 
 	/* Delivery rate (bytes/s) only from a rate sample, as native. */

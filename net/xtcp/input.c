@@ -170,7 +170,7 @@ void xtcp_set_rto(struct sock *sk)
 	inet_csk(sk)->icsk_rto = min_t(u32, rto, XTCP_RTO_MAX);
 }
 
-void xtcp_rtt_estimator(struct sock *sk, long m)
+void xtcp_rtt_estimator(struct sock *sk, long m, long ca_rtt)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	/* icsk_rto_min, or a route's locked rto_min metric (native). */
@@ -196,9 +196,11 @@ void xtcp_rtt_estimator(struct sock *sk, long m)
 	tp->mdev_max_us = tp->mdev_us;
 	tp->rttvar_us = max(tp->mdev_us, rto_min_us);
 	/* Windowed minimum (net.ipv4.tcp_min_rtt_wlen's 300 s default),
-	 * for RACK's reordering window and cubic's HyStart.
+	 * for RACK's reordering window and cubic's HyStart, from the newest
+	 * segment's RTT (@ca_rtt) as native; never below a microsecond.
 	 */
-	minmax_running_min(&tp->rtt_min, 300 * HZ, now, m);
+	minmax_running_min(&tp->rtt_min, 300 * HZ, now,
+			   max_t(long, ca_rtt, 1));
 	xtcp_set_rto(sk);
 }
 
@@ -681,6 +683,22 @@ static void xtcp_check_space(struct sock *sk)
 }
 
 /*
+ * The ACK echoes a timestamp older than the last (re)transmission of a
+ * resent segment: the original delivered it, and the resend's send time
+ * says nothing about what else is lost (RFC 8985 6.2 step 2, native
+ * tcp_skb_spurious_retrans()).
+ */
+static bool xtcp_spurious_retrans(const struct tcp_sock *tp,
+				  const struct xtcp_ack_state *st, u8 sacked,
+				  u64 tx_stamp_us)
+{
+	u32 sent_ms = (u32)div_u64(tx_stamp_us, USEC_PER_MSEC);
+
+	return (sacked & XTCP_SKB_EVER_RETRANS) && st->saw_tstamp &&
+	       st->tsecr && before(st->tsecr - tp->tsoffset, sent_ms);
+}
+
+/*
  * Free what the cumulative ACK covers from the rtx queue (native
  * tcp_clean_rtx_queue()).  RTT samples: *seq_rtt from the oldest
  * never-resent skb it acks (Karn), *ca_rtt from the newest.
@@ -737,8 +755,11 @@ static u32 xtcp_clean_rtx_queue(struct sock *sk, struct xtcp_ack_state *st,
 		if (!(sacked & XTCP_SKB_SACKED)) {
 			if (sack)
 				tp->delivered += n;
-			xtcp_rack_update(sk, cb->tx_stamp_us, cb->end_seq,
-					 sacked & XTCP_SKB_EVER_RETRANS);
+			if (!xtcp_spurious_retrans(tp, st, sacked,
+						   cb->tx_stamp_us))
+				xtcp_rack_update(sk, cb->tx_stamp_us,
+						 cb->end_seq,
+						 sacked & XTCP_SKB_EVER_RETRANS);
 		}
 		acked += n;
 		if (!whole)
@@ -763,6 +784,17 @@ static u32 xtcp_clean_rtx_queue(struct sock *sk, struct xtcp_ack_state *st,
 		*ca_rtt = (long)(tp->tcp_mstamp - last);
 	}
 	return acked;
+}
+
+/* The highest SACKed sequence, SND.UNA while nothing is SACKed (native
+ * tcp_highest_sack_seq()).
+ */
+static u32 xtcp_highest_sack(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 fack = xtcp_sk(sk)->fack;
+
+	return tp->sacked_out && after(fack, tp->snd_una) ? fack : tp->snd_una;
 }
 
 enum {
@@ -795,8 +827,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 			st.ack = prior_una;
 			st.prior_snd_una = prior_una;
 			st.prior_delivered = tp->delivered;
-			st.prior_fack = after(xs->fack, prior_una) ? xs->fack :
-					prior_una;
+			st.prior_fack = xtcp_highest_sack(sk);
 			xtcp_sacktag(sk, opt, &st);
 			if (st.flag & XTCP_FLAG_DATA_SACKED)
 				xtcp_recovery_ack(sk, &st);
@@ -809,7 +840,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	st.ack = ack;
 	st.prior_snd_una = prior_una;
 	st.prior_delivered = tp->delivered;
-	st.prior_fack = after(xs->fack, prior_una) ? xs->fack : prior_una;
+	st.prior_fack = xtcp_highest_sack(sk);
 	st.saw_tstamp = opt->saw_tstamp;
 	st.tsecr = opt->tsecr;
 	if (skb->len)
@@ -868,13 +899,17 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	    tp->rx_opt.tstamp_ok && acked) {
 		u32 d = xtcp_ts_now(tp) - opt->tsecr;
 
+		/* A zero difference is a sub-tick RTT, not none: one
+		 * tick (native), never 0 us, which would make the minimum
+		 * RTT, and with it RACK's reordering window, vanish.
+		 */
 		if (d < INT_MAX / USEC_PER_MSEC) {
-			seq_rtt = (long)d * USEC_PER_MSEC;
+			seq_rtt = (long)max_t(u32, d, 1) * USEC_PER_MSEC;
 			ca_rtt = seq_rtt;
 		}
 	}
 	if (seq_rtt >= 0) {
-		xtcp_rtt_estimator(sk, seq_rtt);
+		xtcp_rtt_estimator(sk, seq_rtt, ca_rtt >= 0 ? ca_rtt : seq_rtt);
 		icsk->icsk_backoff = 0;
 	}
 	xtcp_ca_pkts_acked(sk, acked, ca_rtt,
@@ -920,12 +955,19 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 
 /* --- options, PAWS, sequence checks --- */
 
+/*
+ * RFC 7323 5.3 R1: a segment whose TSval is older than TS.Recent is a
+ * duplicate from an earlier incarnation of the sequence space.  As
+ * native, one tick older still passes (TCP_PAWS_WINDOW): the peer's
+ * clock ticks between segments it sent back to back, and reordering on
+ * the path then puts the older TSval second.
+ */
 static bool xtcp_paws_reject(const struct tcp_sock *tp,
 			     const struct xtcp_rx_options *opt, bool rst)
 {
 	if (!opt->saw_tstamp || !tp->rx_opt.ts_recent_stamp)
 		return false;
-	if ((s32)(opt->tsval - tp->rx_opt.ts_recent) >= 0)
+	if ((s32)(tp->rx_opt.ts_recent - opt->tsval) <= TCP_PAWS_WINDOW)
 		return false;
 	/* ts_recent older than 24 days is stale (RFC 7323 5.5). */
 	if (ktime_get_seconds() >=
@@ -936,6 +978,54 @@ static bool xtcp_paws_reject(const struct tcp_sock *tp,
 	    tp->rx_opt.ts_recent_stamp + TCP_PAWS_MSL)
 		return false;
 	return true;
+}
+
+/*
+ * A duplicate ACK that PAWS would drop but that cannot be an old
+ * duplicate doing harm (native tcp_disordered_ack()): a pure ACK at
+ * RCV.NXT for SND.UNA that changes no window, with a TSval within an
+ * RTO of TS.Recent.  Reordered ACKs look like this; dropping them would
+ * hide duplicate ACKs from loss recovery.
+ */
+static bool xtcp_disordered_ack(const struct sock *sk,
+				const struct sk_buff *skb,
+				const struct xtcp_rx_options *opt)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 nwin = (u32)ntohs(tcp_hdr(skb)->window) << tp->rx_opt.snd_wscale;
+
+	if (!(cb->tcp_flags & TCPHDR_ACK) || cb->seq != cb->end_seq ||
+	    cb->seq != tp->rcv_nxt || cb->ack_seq != tp->snd_una)
+		return false;
+	/* Would it update the window (RFC 9293 3.10.7.4)? */
+	if (after(cb->seq, tp->snd_wl1) ||
+	    (cb->seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin)))
+		return false;
+	return (s32)(tp->rx_opt.ts_recent - opt->tsval) <=
+	       (s32)(inet_csk(sk)->icsk_rto * 1024 / HZ);
+}
+
+/*
+ * Answer an unacceptable segment with a duplicate ACK (native
+ * tcp_send_dupack()).  Data we already have gets a D-SACK (RFC 2883 4):
+ * that is how the peer learns its retransmission was needless and
+ * undoes the window reduction.  Only segments without data are rate
+ * limited (RFC 5961 7, net.xtcp.tcp_invalid_ratelimit).
+ */
+static void xtcp_send_dupack(struct sock *sk, const struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->seq == cb->end_seq || (cb->tcp_flags & TCPHDR_SYN)) {
+		if (xtcp_oow_rate_limited(sock_net(sk), &tp->last_oow_ack_time))
+			return;
+	} else if (before(cb->seq, tp->rcv_nxt)) {
+		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
+		xtcp_dsack_set(sk, cb->seq, cb->end_seq);
+	}
+	xtcp_send_ack(sk);
 }
 
 static void xtcp_store_ts_recent(struct tcp_sock *tp,
@@ -1119,13 +1209,14 @@ void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	}
 
 	if (tp->rx_opt.tstamp_ok &&
-	    xtcp_paws_reject(tp, &opt, flags & TCPHDR_RST)) {
+	    xtcp_paws_reject(tp, &opt, flags & TCPHDR_RST) &&
+	    !xtcp_disordered_ack(sk, skb, &opt)) {
 		if (!(flags & TCPHDR_RST)) {
+			if (flags & TCPHDR_SYN)
+				goto syn_challenge;
 			XTCP_INC_STATS(sock_net(sk),
 				       XTCP_MIB_PAWSESTABREJECTED);
-			if (!xtcp_oow_rate_limited(sock_net(sk),
-						   &tp->last_oow_ack_time))
-				xtcp_send_ack(sk);
+			xtcp_send_dupack(sk, skb);
 		}
 		goto discard;
 	}
@@ -1134,9 +1225,7 @@ void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		if (!(flags & TCPHDR_RST)) {
 			if (flags & TCPHDR_SYN)
 				goto syn_challenge;
-			if (!xtcp_oow_rate_limited(sock_net(sk),
-						   &tp->last_oow_ack_time))
-				xtcp_send_ack(sk);
+			xtcp_send_dupack(sk, skb);
 		}
 		goto discard;
 	}

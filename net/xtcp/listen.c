@@ -572,6 +572,7 @@ void xtcp_child_init(struct sock *newsk, const struct sock *listener,
 	tp->rcv_wup = rcv;
 	WRITE_ONCE(tp->copied_seq, rcv);
 	tp->snd_una = snd;
+	xtcp_sk(newsk)->fack = snd;
 	tp->snd_nxt = snd;
 	tp->snd_sml = snd;
 	tp->snd_up = snd;
@@ -623,8 +624,11 @@ void xtcp_child_init(struct sock *newsk, const struct sock *listener,
 	tp->rcv_tstamp = tcp_jiffies32;
 	newsk->sk_txhash = treq->txhash;
 
-	if (treq->snt_synack && !req->num_retrans)
-		xtcp_rtt_estimator(newsk, tcp_clock_us() - treq->snt_synack);
+	if (treq->snt_synack && !req->num_retrans) {
+		long rtt = tcp_clock_us() - treq->snt_synack;
+
+		xtcp_rtt_estimator(newsk, rtt, rtt);
+	}
 	XTCP_INC_STATS(sock_net(newsk), XTCP_MIB_PASSIVEOPENS);
 }
 

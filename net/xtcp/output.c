@@ -1197,6 +1197,8 @@ int xtcp_connect(struct sock *sk)
 	tp->snd_wl1 = 0;
 	tp->max_window = 0;
 	tp->snd_una = tp->write_seq;
+	/* Nothing SACKed yet: the "highest SACKed" is SND.UNA. */
+	xtcp_sk(sk)->fack = tp->write_seq;
 	tp->snd_sml = tp->write_seq;
 	tp->snd_up = tp->write_seq;
 	WRITE_ONCE(tp->snd_nxt, tp->write_seq);
