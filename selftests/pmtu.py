@@ -10,7 +10,7 @@ R -- server S (always native TCP).  C-R is 10.X.0.0/24 / fd00:X::/64 with
 MTU 1500; R-S is 10.Y.0.0/24 / fd00:Y::/64.  S answers on 10.Y.0.10+i /
 fd00:Y::10+i, one address per case so that no case starts with a PMTU
 another one learned; C routes 10.Y.0.1x/32 (fd00:Y::1x/128) via R with
-rto_min 1 s, everything else via R with the default RTO.
+rto_min --rto-min s, everything else via R with the default RTO.
 
 For each stack (native first: it must pass, which validates the
 expectations against Linux) and family:
@@ -20,9 +20,9 @@ phase icmp (R-S MTU 1280, R sends ICMP "fragmentation needed" / ICMPv6
 (SHA-256), after which tcpi_pmtu is 1280 and tcpi_snd_mss is 1280 minus
 the IP, TCP and timestamp headers.  The first window, sent in segments
 too large for the path, must be repaired by the ICMP reaction: all of it
-acknowledged within 0.7 RTO of the first send, with the route's RTO at
---rto-min s (1) or more, no RTO at all during the transfer (TCPTimeouts unchanged),
-and ssthresh still "infinite" at the first ACK (no congestion response).
+acknowledged within 0.7 * --rto-min of the first send, with the route's
+RTO at --rto-min s or more, no RTO at all during the transfer
+(TCPTimeouts unchanged), and ssthresh still "infinite" at the first ACK (no congestion response).
 IPv4 runs with GSO/TSO on at C (resent GSO skbs must be re-cut to the new
 MSS), IPv6 with them off (every too-large segment in flight must be
 resent, not only the head).

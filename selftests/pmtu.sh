@@ -42,8 +42,8 @@ fi
 # RTO floor towards the ICMP cases' servers (route rto_min): a repair by
 # the ICMP reaction must come within 0.7 of it, a repair by the RTO
 # cannot.  The debug kernel is slow enough to need more room.
-rto_min=1
-xtcp_debug_kernel && rto_min=3
+rto_min=2
+xtcp_debug_kernel && rto_min=4
 
 # C -- R: 10.X.0.0/24, fd00:X::/64 (C .1, R .2)
 netns_pair "$C" "$R" "$X" || { fail "netns setup"; finish; }
