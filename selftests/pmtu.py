@@ -414,13 +414,17 @@ def main():
 
 
 def run(a, stacks, fams, phases):
+    t0 = time.monotonic()
     if 'sysctl' in phases and 'xtcp' in stacks:
         phase_sysctl(a)
+        diag('sysctl phase: %.1f s' % (time.monotonic() - t0))
     if 'icmp' in phases:
+        t0 = time.monotonic()
         for fam in fams:
             offload(a.C, 'veth0', fam == 4)
             for j, stack in enumerate(stacks):
                 phase_icmp(a, stack, fam, j)
+        diag('icmp phase: %.1f s' % (time.monotonic() - t0))
     if 'blackhole' in phases:
         t0 = time.monotonic()
         blackhole(a)

@@ -43,7 +43,7 @@ fi
 # the ICMP reaction must come within 0.7 of it, a repair by the RTO
 # cannot.  The debug kernel is slow enough to need more room.
 rto_min=2
-xtcp_debug_kernel && rto_min=4
+xtcp_debug_kernel && rto_min=6
 
 # C -- R: 10.X.0.0/24, fd00:X::/64 (C .1, R .2)
 netns_pair "$C" "$R" "$X" || { fail "netns setup"; finish; }
