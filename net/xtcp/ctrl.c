@@ -46,6 +46,7 @@ static int xtcp_min_snd_mss_min = TCP_MIN_SND_MSS;
 static int xtcp_min_snd_mss_max = 65535;
 static int xtcp_min_rcvbuf = 4096;
 static int xtcp_early_retrans_max = 4;
+static unsigned int xtcp_u32_max_div_hz = UINT_MAX / HZ;
 
 /* Only an address book for the template table; never read or written. */
 static struct xtcp_pernet xtcp_sysctl_tmpl;
@@ -123,6 +124,21 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	XTCP_SYSCTL("tcp_base_mss", sysctl_tcp_base_mss, proc_dointvec),
 	XTCP_SYSCTL_RANGE("tcp_min_snd_mss", sysctl_tcp_min_snd_mss,
 			  &xtcp_min_snd_mss_min, &xtcp_min_snd_mss_max),
+	/* Path MTU black-hole detection (pmtu.c). */
+	XTCP_SYSCTL_U8("tcp_mtu_probing", sysctl_tcp_mtu_probing),
+	XTCP_SYSCTL_RANGE("tcp_mtu_probe_floor", sysctl_tcp_mtu_probe_floor,
+			  &xtcp_min_snd_mss_min, &xtcp_min_snd_mss_max),
+	XTCP_SYSCTL("tcp_probe_threshold", sysctl_tcp_probe_threshold,
+		    proc_dointvec),
+	{
+		/* Seconds, not jiffies, as Linux stores it. */
+		.procname	= "tcp_probe_interval",
+		.data		= &xtcp_sysctl_tmpl.sysctl_tcp_probe_interval,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra2		= &xtcp_u32_max_div_hz,
+	},
 	XTCP_SYSCTL_U8("tcp_rfc1337", sysctl_tcp_rfc1337),
 	XTCP_SYSCTL_U8("tcp_abort_on_overflow", sysctl_tcp_abort_on_overflow),
 	/* 0 never, 1 when the SYN queue is full, 2 always; Linux takes
@@ -237,6 +253,10 @@ static void xtcp_pernet_defaults(struct net *net, struct xtcp_pernet *pernet)
 	pernet->sysctl_tcp_invalid_ratelimit = HZ / 2;
 	pernet->sysctl_tcp_base_mss = TCP_BASE_MSS;
 	pernet->sysctl_tcp_min_snd_mss = TCP_MIN_SND_MSS;
+	pernet->sysctl_tcp_mtu_probing = 0;
+	pernet->sysctl_tcp_mtu_probe_floor = TCP_MIN_SND_MSS;
+	pernet->sysctl_tcp_probe_threshold = TCP_PROBE_THRESHOLD;
+	pernet->sysctl_tcp_probe_interval = TCP_PROBE_INTERVAL;
 	pernet->sysctl_tcp_rfc1337 = 0;
 	pernet->sysctl_tcp_abort_on_overflow = 0;
 	pernet->sysctl_tcp_syncookies = 1;

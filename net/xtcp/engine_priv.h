@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * xtcp: declarations shared by the protocol engine's files (input.c,
- * output.c, timer.c, listen.c, timewait.c, ip.c) and nobody else.  The
+ * output.c, timer.c, listen.c, timewait.c, ip.c, pmtu.c ...) and nobody
+ * else.  The
  * socket layer uses engine.h only.
  */
 #ifndef _NET_XTCP_ENGINE_PRIV_H
@@ -207,19 +208,20 @@ bool xtcp_oow_rate_limited(struct net *net, u32 *last_oow_ack_time);
 void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 void xtcp_reset(struct sock *sk);
 void xtcp_done_with_error(struct sock *sk, int err);
-void xtcp_rtt_estimator(struct sock *sk, long mrtt_us, long ca_rtt_us);
-void xtcp_set_rto(struct sock *sk);
 bool xtcp_check_csum(struct sk_buff *skb, int family);
 void xtcp_fill_cb(struct sk_buff *skb, const struct tcphdr *th);
 void xtcp_enter_quickack(struct sock *sk, unsigned int cnt);
 
 /* timer.c */
+void xtcp_rtt_estimator(struct sock *sk, long mrtt_us, long ca_rtt_us);
+void xtcp_set_rto(struct sock *sk);
 void xtcp_init_xmit_timers(struct sock *sk);
 void xtcp_rearm_rto(struct sock *sk);
 void xtcp_reset_xmit_timer(struct sock *sk, int what, unsigned long when);
 u32 xtcp_keepalive_time_when(const struct sock *sk);
 
 /* recovery.c */
+void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_skb_mss(const struct tcp_sock *tp, const struct sk_buff *skb);
 void xtcp_rack_update(struct sock *sk, u64 xmit_us, u32 end_seq,
 		      bool retrans);
@@ -232,6 +234,13 @@ void xtcp_rack_reo_timeout(struct sock *sk);
 bool xtcp_schedule_loss_probe(struct sock *sk, bool advancing_rto);
 void xtcp_send_loss_probe(struct sock *sk);
 void xtcp_set_xmit_timer(struct sock *sk);
+
+/* pmtu.c: ICMP errors, path MTU, black holes (and pmtu.h) */
+int xtcp_mtu_to_mss(const struct sock *sk, int mtu);
+int xtcp_mss_to_mtu(const struct sock *sk, int mss);
+void xtcp_mtup_init(struct sock *sk);
+void xtcp_mtu_blackhole(struct sock *sk);
+void xtcp_mtu_reduced(struct sock *sk);
 
 /* cong.c: the socket's tcp_congestion_ops (see there) */
 void xtcp_ca_assign(struct sock *sk);

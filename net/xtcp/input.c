@@ -21,12 +21,9 @@
  * the data when XTCP_SKB_CB(skb)->tcp_flags has TCPHDR_FIN.  A FIN
  * without data is queued as a zero-length skb.
  */
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
-#include <net/icmp.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
 #include <net/ip6_checksum.h>
@@ -158,50 +155,6 @@ void xtcp_destroy_sock_engine(struct sock *sk)
 	if (inet_csk(sk)->icsk_bind_hash)
 		inet_put_port(sk);
 	xtcp_ca_cleanup(sk);
-}
-
-/* --- RTT and RTO (RFC 6298 with native Linux's scaling and bounds) --- */
-
-void xtcp_set_rto(struct sock *sk)
-{
-	const struct tcp_sock *tp = tcp_sk(sk);
-	u32 rto = usecs_to_jiffies((tp->srtt_us >> 3) + tp->rttvar_us);
-
-	inet_csk(sk)->icsk_rto = min_t(u32, rto, XTCP_RTO_MAX);
-}
-
-void xtcp_rtt_estimator(struct sock *sk, long m, long ca_rtt)
-{
-	struct tcp_sock *tp = tcp_sk(sk);
-	/* icsk_rto_min, or a route's locked rto_min metric (native). */
-	u32 rto_min_us = tcp_rto_min_us(sk);
-	u32 now = tcp_jiffies32;
-
-	if (m <= 0)
-		m = 1;
-	if (tp->srtt_us) {
-		long err = m - (tp->srtt_us >> 3);
-
-		tp->srtt_us += err;		/* srtt = 7/8 srtt + 1/8 m */
-		if (err < 0)
-			err = -err;
-		err -= tp->mdev_us >> 2;
-		tp->mdev_us += err;		/* mdev = 3/4 mdev + 1/4 |err| */
-	} else {
-		tp->srtt_us = m << 3;
-		tp->mdev_us = m << 1;
-	}
-	if (!tp->srtt_us)
-		tp->srtt_us = 1;
-	tp->mdev_max_us = tp->mdev_us;
-	tp->rttvar_us = max(tp->mdev_us, rto_min_us);
-	/* Windowed minimum (net.ipv4.tcp_min_rtt_wlen's 300 s default),
-	 * for RACK's reordering window and cubic's HyStart, from the newest
-	 * segment's RTT (@ca_rtt) as native; never below a microsecond.
-	 */
-	minmax_running_min(&tp->rtt_min, 300 * HZ, now,
-			   max_t(long, ca_rtt, 1));
-	xtcp_set_rto(sk);
 }
 
 /* --- receive helpers --- */
@@ -1148,6 +1101,7 @@ static void xtcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		xtcp_apply_syn_options(sk, opt);
 		tp->snd_wl1 = cb->seq - 1;
 		xtcp_ack(sk, skb, opt);
+		xtcp_mtup_init(sk);	/* the peer's MSS is known now */
 		xtcp_sync_mss(sk, inet_csk(sk)->icsk_pmtu_cookie);
 		xtcp_finish_connect(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
@@ -1515,144 +1469,6 @@ int xtcp_v4_rcv(struct sk_buff *skb, struct sock *sk)
 int xtcp_v6_rcv(struct sk_buff *skb, struct sock *sk)
 {
 	return xtcp_rcv(skb, sk, AF_INET6);
-}
-
-/* --- ICMP --- */
-
-static void xtcp_err_full(struct sock *sk, u32 seq, int err, bool pmtu,
-			  u32 mtu, bool redirect, struct sk_buff *icmp_skb)
-{
-	struct tcp_sock *tp = tcp_sk(sk);
-
-	bh_lock_sock(sk);
-	if (sk->sk_state == TCP_CLOSE)
-		goto out;
-	if (sk->sk_state != TCP_LISTEN &&
-	    !between(seq, tp->snd_una, tp->snd_nxt))
-		goto out;
-	if (redirect) {
-		struct dst_entry *dst = __sk_dst_check(sk, 0);
-
-		if (dst && !sock_owned_by_user(sk))
-			dst->ops->redirect(dst, sk, icmp_skb);
-		goto out;
-	}
-	if (pmtu) {
-		if (sk->sk_state == TCP_LISTEN)
-			goto out;
-		WRITE_ONCE(tp->mtu_info, mtu);
-		if (!sock_owned_by_user(sk))
-			inet_csk(sk)->icsk_af_ops->mtu_reduced(sk);
-		else if (!test_and_set_bit(TCP_MTU_REDUCED_DEFERRED,
-					   &sk->sk_tsq_flags))
-			sock_hold(sk);
-		goto out;
-	}
-	if (!err)
-		goto out;
-	switch (sk->sk_state) {
-	case TCP_SYN_SENT:
-	case TCP_SYN_RECV:
-		if (!sock_owned_by_user(sk)) {
-			WRITE_ONCE(sk->sk_err, err);
-			sk_error_report(sk);
-			xtcp_done(sk);
-		} else {
-			WRITE_ONCE(sk->sk_err_soft, err);
-		}
-		break;
-	default:
-		if (!sock_owned_by_user(sk) && inet_test_bit(RECVERR, sk)) {
-			WRITE_ONCE(sk->sk_err, err);
-			sk_error_report(sk);
-		} else {
-			WRITE_ONCE(sk->sk_err_soft, err);
-		}
-	}
-out:
-	bh_unlock_sock(sk);
-}
-
-static void xtcp_err_dispatch(struct sock *sk, u32 seq, int err, bool fatal,
-			      bool pmtu, u32 mtu, bool redirect,
-			      struct sk_buff *icmp_skb)
-{
-	if (sk->sk_state == TCP_TIME_WAIT) {
-		inet_twsk_put(inet_twsk(sk));
-		return;
-	}
-	if (sk->sk_state == TCP_NEW_SYN_RECV) {
-		xtcp_req_err(inet_reqsk(sk), seq, fatal);
-		return;
-	}
-	xtcp_err_full(sk, seq, err, pmtu, mtu, redirect, icmp_skb);
-	sock_put(sk);
-}
-
-int xtcp_v4_err(struct sk_buff *skb, u32 info, struct sock *sk)
-{
-	const struct iphdr *iph = (const struct iphdr *)skb->data;
-	const struct tcphdr *th = (const struct tcphdr *)(skb->data +
-							  (iph->ihl << 2));
-	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
-	bool pmtu = false, redirect = false, fatal = false;
-	u32 seq = ntohl(th->seq);
-	int err = 0;
-
-	switch (type) {
-	case ICMP_REDIRECT:
-		redirect = true;
-		break;
-	case ICMP_PARAMETERPROB:
-		err = EPROTO;
-		fatal = true;
-		break;
-	case ICMP_DEST_UNREACH:
-		if (code > NR_ICMP_UNREACH)
-			break;
-		if (code == ICMP_FRAG_NEEDED) {
-			pmtu = true;
-			break;
-		}
-		err = icmp_err_convert[code].errno;
-		fatal = icmp_err_convert[code].fatal;
-		break;
-	case ICMP_TIME_EXCEEDED:
-		err = EHOSTUNREACH;
-		break;
-	default:
-		break;
-	}
-	xtcp_err_dispatch(sk, seq, err, fatal, pmtu, info, redirect, skb);
-	return 0;
-}
-
-int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
-		u8 type, u8 code, int offset, __be32 info, struct sock *sk)
-{
-	const struct tcphdr *th = (const struct tcphdr *)(skb->data + offset);
-	bool pmtu = false, redirect = false, fatal = false;
-	u32 seq = ntohl(th->seq);
-	u32 mtu = 0;
-	int err = 0;
-
-	if (type == NDISC_REDIRECT) {
-		redirect = true;
-	} else if (type == ICMPV6_PKT_TOOBIG) {
-		mtu = ntohl(info);
-		if (mtu < IPV6_MIN_MTU)
-			mtu = 0;
-		else
-			pmtu = true;
-	} else {
-		fatal = icmpv6_err_convert(type, code, &err);
-	}
-	if (!pmtu && !redirect && !err) {
-		xtcp_err_dispatch(sk, seq, 0, false, false, 0, false, skb);
-		return 0;
-	}
-	xtcp_err_dispatch(sk, seq, err, fatal, pmtu, mtu, redirect, skb);
-	return 0;
 }
 
 /* --- reading --- */

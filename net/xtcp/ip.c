@@ -365,42 +365,6 @@ static int xtcp_rebuild_header(struct sock *sk)
 	return 0;
 }
 
-static void xtcp_mtu_reduced(struct sock *sk)
-{
-	struct dst_entry *dst;
-	u32 mtu;
-
-	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
-		return;
-	mtu = READ_ONCE(tcp_sk(sk)->mtu_info);
-	if (sk->sk_family == AF_INET || !inet6_sk(sk) ||
-	    inet_csk(sk)->icsk_af_ops == &xtcp_ipv6_mapped_af_ops) {
-		dst = inet_csk_update_pmtu(sk, mtu);
-	} else {
-#if IS_ENABLED(CONFIG_IPV6)
-		struct flowi6 fl6;
-
-		xtcp_fl6_from_sk(sk, &fl6);
-		inet6_csk_update_pmtu(sk, mtu);
-		dst = __sk_dst_check(sk, inet6_sk(sk)->dst_cookie);
-#else
-		dst = NULL;
-#endif
-	}
-	if (!dst)
-		return;
-	mtu = dst_mtu(dst);
-	if (inet_csk(sk)->icsk_pmtu_cookie > mtu) {
-		struct sk_buff *skb;
-
-		xtcp_sync_mss(sk, mtu);
-		/* Resend what was sent in too large segments. */
-		skb = skb_rb_first(&sk->tcp_rtx_queue);
-		if (skb)
-			xtcp_retransmit_skb(sk, skb);
-	}
-}
-
 const struct inet_connection_sock_af_ops xtcp_ipv4_af_ops = {
 	.queue_xmit	= xtcp_ip_queue_xmit,
 	.send_check	= xtcp_v4_send_check,

@@ -636,7 +636,7 @@ static void xtcp_child_mss(struct sock *newsk, const struct dst_entry *dst)
 {
 	struct tcp_sock *tp = tcp_sk(newsk);
 
-	tcp_mtup_init(newsk);
+	xtcp_mtup_init(newsk);
 	xtcp_sync_mss(newsk, dst_mtu(dst));
 	tp->advmss = xtcp_advertised_mss(newsk, dst);
 	inet_csk(newsk)->icsk_ack.rcv_mss = min_t(unsigned int, tp->advmss,

@@ -45,6 +45,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_SYNCOOKIESRECV,	/* TcpExt SyncookiesRecv */
 	XTCP_MIB_SYNCOOKIESFAILED,	/* TcpExt SyncookiesFailed */
 	XTCP_MIB_TCPREQQFULLDOCOOKIES,	/* TcpExt TCPReqQFullDoCookies */
+	XTCP_MIB_OUTOFWINDOWICMPS,	/* TcpExt OutOfWindowIcmps */
+	XTCP_MIB_LOCKDROPPEDICMPS,	/* TcpExt LockDroppedIcmps */
 	XTCP_MIB_MAX
 };
 

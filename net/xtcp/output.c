@@ -211,6 +211,8 @@ unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu)
 	struct tcp_sock *tp = tcp_sk(sk);
 	int mss, min_mss;
 
+	if (icsk->icsk_mtup.search_high > pmtu)
+		icsk->icsk_mtup.search_high = pmtu;
 	mss = pmtu - icsk->icsk_af_ops->net_header_len - sizeof(struct tcphdr);
 	if (tp->rx_opt.mss_clamp && mss > tp->rx_opt.mss_clamp)
 		mss = tp->rx_opt.mss_clamp;
@@ -223,6 +225,9 @@ unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu)
 	/* Never more than half the largest window the peer offered. */
 	if (tp->max_window > TCP_MSS_DEFAULT && mss > tp->max_window / 2)
 		mss = max_t(int, tp->max_window / 2, 68 - tp->tcp_header_len);
+	/* After a black hole (pmtu.c): no larger than the search floor. */
+	if (icsk->icsk_mtup.enabled)
+		mss = min(mss, xtcp_mtu_to_mss(sk, icsk->icsk_mtup.search_low));
 	if (mss < 8)
 		mss = 8;
 	icsk->icsk_pmtu_cookie = pmtu;
@@ -1187,7 +1192,7 @@ int xtcp_connect(struct sock *sk)
 
 	/* The socket layer routed the socket (sk_setup_caps()). */
 	dst = __sk_dst_get(sk);
-	tcp_mtup_init(sk);
+	xtcp_mtup_init(sk);
 	xtcp_sync_mss(sk, dst ? dst_mtu(dst) : IPV6_MIN_MTU);
 	tp->advmss = xtcp_advertised_mss(sk, dst);
 	xtcp_init_rcv_window(sk, tp->advmss);

@@ -59,6 +59,8 @@ static const struct xtcp_mib_desc {
 	[XTCP_MIB_SYNCOOKIESRECV]	= { "SyncookiesRecv", true },
 	[XTCP_MIB_SYNCOOKIESFAILED]	= { "SyncookiesFailed", true },
 	[XTCP_MIB_TCPREQQFULLDOCOOKIES]	= { "TCPReqQFullDoCookies", true },
+	[XTCP_MIB_OUTOFWINDOWICMPS]	= { "OutOfWindowIcmps", true },
+	[XTCP_MIB_LOCKDROPPEDICMPS]	= { "LockDroppedIcmps", true },
 };
 
 const char *xtcp_mib_name(unsigned int field)

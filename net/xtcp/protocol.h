@@ -162,6 +162,11 @@ struct xtcp_pernet {
 	int	sysctl_tcp_wmem[3];		/* 4096 16384 4194304 */
 	int	sysctl_tcp_base_mss;		/* 1024 */
 	int	sysctl_tcp_min_snd_mss;		/* 48 */
+	/* Path MTU black holes (pmtu.c). */
+	int	sysctl_tcp_mtu_probing;		/* 0 */
+	int	sysctl_tcp_mtu_probe_floor;	/* 48 */
+	int	sysctl_tcp_probe_threshold;	/* 8 bytes */
+	unsigned int sysctl_tcp_probe_interval;	/* 600 s, in seconds */
 	int	sysctl_tcp_rfc1337;		/* 0 */
 	int	sysctl_tcp_abort_on_overflow;	/* 0 */
 	int	sysctl_tcp_syncookies;		/* 1: when the SYN queue is full */

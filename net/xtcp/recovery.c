@@ -87,8 +87,10 @@ static struct sk_buff *xtcp_rtx_find(struct sock *sk, u32 seq)
 	return best;
 }
 
-/* Native tcp_mark_skb_lost(): lost, or a retransmission that was lost. */
-static void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
+/* Native tcp_mark_skb_lost(): lost, or a retransmission that was lost.
+ * Also pmtu.c's, for segments too large for a smaller path MTU.
+ */
+void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);

@@ -52,6 +52,52 @@ void xtcp_rearm_rto(struct sock *sk)
 	xtcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, rto);
 }
 
+/* --- RTT and RTO (RFC 6298 with native Linux's scaling and bounds) ---
+ * Fed by input.c's ACK processing; here beside the timer they set.
+ */
+
+void xtcp_set_rto(struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 rto = usecs_to_jiffies((tp->srtt_us >> 3) + tp->rttvar_us);
+
+	inet_csk(sk)->icsk_rto = min_t(u32, rto, XTCP_RTO_MAX);
+}
+
+void xtcp_rtt_estimator(struct sock *sk, long m, long ca_rtt)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	/* icsk_rto_min, or a route's locked rto_min metric (native). */
+	u32 rto_min_us = tcp_rto_min_us(sk);
+	u32 now = tcp_jiffies32;
+
+	if (m <= 0)
+		m = 1;
+	if (tp->srtt_us) {
+		long err = m - (tp->srtt_us >> 3);
+
+		tp->srtt_us += err;		/* srtt = 7/8 srtt + 1/8 m */
+		if (err < 0)
+			err = -err;
+		err -= tp->mdev_us >> 2;
+		tp->mdev_us += err;		/* mdev = 3/4 mdev + 1/4 |err| */
+	} else {
+		tp->srtt_us = m << 3;
+		tp->mdev_us = m << 1;
+	}
+	if (!tp->srtt_us)
+		tp->srtt_us = 1;
+	tp->mdev_max_us = tp->mdev_us;
+	tp->rttvar_us = max(tp->mdev_us, rto_min_us);
+	/* Windowed minimum (net.ipv4.tcp_min_rtt_wlen's 300 s default),
+	 * for RACK's reordering window and cubic's HyStart, from the newest
+	 * segment's RTT (@ca_rtt) as native; never below a microsecond.
+	 */
+	minmax_running_min(&tp->rtt_min, 300 * HZ, now,
+			   max_t(long, ca_rtt, 1));
+	xtcp_set_rto(sk);
+}
+
 int xtcp_fin_time(const struct sock *sk)
 {
 	int tmo = READ_ONCE(tcp_sk(sk)->linger2) ? :
@@ -187,9 +233,22 @@ static bool xtcp_write_timeout(struct sock *sk)
 	int retry_until;
 
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		/* A handshake retransmission: maybe the route is bad. */
+		if (icsk->icsk_retransmits)
+			__dst_negative_advice(sk);
 		retry_until = READ_ONCE(icsk->icsk_syn_retries) ? :
 			      READ_ONCE(pn->sysctl_tcp_syn_retries);
 	} else {
+		/* RFC 1122 4.2.3.5 threshold R1 (tcp_retries1, a time bound
+		 * as native's): suspect an MTU black hole (RFC 4821 7.7)
+		 * and ask the IP layer to re-check the route.
+		 */
+		int r1 = READ_ONCE(pn->sysctl_tcp_retries1);
+
+		if (xtcp_retransmits_timed_out(sk, r1, 0)) {
+			xtcp_mtu_blackhole(sk);
+			__dst_negative_advice(sk);
+		}
 		retry_until = READ_ONCE(pn->sysctl_tcp_retries2);
 		if (sock_flag(sk, SOCK_DEAD)) {
 			bool alive = icsk->icsk_rto < XTCP_RTO_MAX;
