@@ -183,6 +183,7 @@ void xtcp_send_challenge_ack(struct sock *sk);
 void xtcp_send_synack_full(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_send_probe0(struct sock *sk);
+unsigned long xtcp_probe0_when(const struct sock *sk);
 int xtcp_write_wakeup(struct sock *sk);
 unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu);
 void xtcp_rtx_queue_unlink_free(struct sock *sk, struct sk_buff *skb);
@@ -224,6 +225,7 @@ u32 xtcp_skb_mss(const struct tcp_sock *tp, const struct sk_buff *skb);
 void xtcp_rack_update(struct sock *sk, u64 xmit_us, u32 end_seq,
 		      bool retrans);
 void xtcp_note_reordering(struct sock *sk, u32 low, u32 fack);
+void xtcp_check_reno_reordering(struct sock *sk, u32 addend);
 void xtcp_sacktag(struct sock *sk, const struct xtcp_rx_options *opt,
 		  struct xtcp_ack_state *st);
 int xtcp_recovery_ack(struct sock *sk, struct xtcp_ack_state *st);
