@@ -134,6 +134,8 @@ enum {
  * @prior_snd_una: SND.UNA before it
  * @prior_delivered: tp->delivered before it
  * @prior_fack: the highest SACKed sequence before it (or SND.UNA)
+ * @reord: lowest never-resent sequence it SACKed below the highest SACK
+ *	(0 with @has_reord clear: none)
  * @newly_sacked: segments it SACKed
  * @first_sackt: send time of the earliest never-resent skb it SACKed
  * @last_sackt: send time of the latest one
@@ -146,6 +148,8 @@ struct xtcp_ack_state {
 	u32	prior_snd_una;
 	u32	prior_delivered;
 	u32	prior_fack;
+	u32	reord;
+	bool	has_reord;
 	u32	newly_sacked;
 	u64	first_sackt;
 	u64	last_sackt;

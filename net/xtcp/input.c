@@ -629,6 +629,7 @@ queue:
 		/* A retransmission of what we have: ACK it at once, with a
 		 * D-SACK for it (RFC 2883 4).
 		 */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKLOST);
 		xtcp_dsack_set(sk, cb->seq, cb->end_seq);
 		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
 		inet_csk_schedule_ack(sk);
@@ -1166,6 +1167,41 @@ discard:
 	kfree_skb(skb);
 }
 
+/*
+ * Rate-limit the answer to an unacceptable segment (RFC 5961 10, ACK
+ * loops) only when it is a pure ACK or a SYN: data is no part of such a
+ * loop, and a sender that retransmitted needlessly needs the D-SACK of
+ * every one (native tcp_oow_rate_limited()).
+ */
+static bool xtcp_oow_limited(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->seq != cb->end_seq && !(cb->tcp_flags & TCPHDR_SYN))
+		return false;
+	return xtcp_oow_rate_limited(sock_net(sk),
+				     &tcp_sk(sk)->last_oow_ack_time);
+}
+
+/*
+ * The answer to a segment dropped by PAWS or the sequence check (native
+ * tcp_send_dupack()): data we had already is reported as a D-SACK (RFC
+ * 2883 4), so that the sender can undo a spurious retransmission.
+ */
+static void xtcp_send_dupack(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (cb->end_seq != cb->seq && before(cb->seq, tp->rcv_nxt)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKLOST);
+		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
+		xtcp_dsack_set(sk, cb->seq, after(cb->end_seq, tp->rcv_nxt) ?
+			       tp->rcv_nxt : cb->end_seq);
+	}
+	xtcp_send_ack(sk);
+}
+
 /* The state machine for every state but LISTEN.  Consumes @skb. */
 void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 {
@@ -1206,9 +1242,8 @@ void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		if (flags & TCPHDR_SYN)
 			goto syn_challenge;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PAWSESTABREJECTED);
-		if (!xtcp_oow_rate_limited(sock_net(sk),
-					   &tp->last_oow_ack_time))
-			xtcp_send_ack(sk);
+		if (!xtcp_oow_limited(sk, skb))
+			xtcp_send_dupack(sk, skb);
 		else
 			XTCP_INC_STATS(sock_net(sk),
 				       XTCP_MIB_TCPACKSKIPPEDPAWS);
@@ -1220,9 +1255,8 @@ void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		if (!(flags & TCPHDR_RST)) {
 			if (flags & TCPHDR_SYN)
 				goto syn_challenge;
-			if (!xtcp_oow_rate_limited(sock_net(sk),
-						   &tp->last_oow_ack_time))
-				xtcp_send_ack(sk);
+			if (!xtcp_oow_limited(sk, skb))
+				xtcp_send_dupack(sk, skb);
 			else
 				XTCP_INC_STATS(sock_net(sk),
 					       XTCP_MIB_TCPACKSKIPPEDSEQ);

@@ -75,6 +75,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_TCPDELIVERED,		/* TcpExt TCPDelivered */
 	XTCP_MIB_TCPACKSKIPPEDPAWS,		/* TcpExt TCPACKSkippedPAWS */
 	XTCP_MIB_TCPACKSKIPPEDSEQ,		/* TcpExt TCPACKSkippedSeq */
+	XTCP_MIB_DELAYEDACKLOST,	/* TcpExt DelayedACKLost */
 	XTCP_MIB_OUTOFWINDOW,		/* xtcp only, see proc.c */
 	XTCP_MIB_BADOPTIONS,		/* xtcp only, see proc.c */
 	XTCP_MIB_MAX

@@ -13,7 +13,8 @@
  * /proc/net/snmp and /proc/net/netstat print them) where the meaning
  * matches; the group names carry an Xtcp prefix so that a tool merging
  * both files never adds xtcp's counts to native TCP's.  The same names
- * are used by the netlink counter dump (netlink.c).
+ * are used by the netlink counter dump (netlink.c).  Names with an Xtcp
+ * prefix are xtcp's own, for drops Linux has no counter for.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -89,6 +90,7 @@ static const struct xtcp_mib_desc {
 	[XTCP_MIB_TCPDELIVERED]	= { "TCPDelivered", true },
 	[XTCP_MIB_TCPACKSKIPPEDPAWS]	= { "TCPACKSkippedPAWS", true },
 	[XTCP_MIB_TCPACKSKIPPEDSEQ]	= { "TCPACKSkippedSeq", true },
+	[XTCP_MIB_DELAYEDACKLOST]	= { "DelayedACKLost", true },
 	[XTCP_MIB_OUTOFWINDOW]	= { "XtcpOutOfWindow", true },
 	[XTCP_MIB_BADOPTIONS]	= { "XtcpBadOptions", true },
 };

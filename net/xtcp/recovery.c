@@ -165,8 +165,15 @@ static void xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb,
 
 	if (!(cb->sacked & XTCP_SKB_EVER_RETRANS)) {
 		st->flag |= XTCP_FLAG_ORIG_SACK_ACKED;
-		if (before(cb->seq, st->prior_fack))
-			xtcp_note_reordering(sk, cb->seq, st->prior_fack);
+		/* Reordering: SACKed below the highest SACK.  Judged once
+		 * per ACK from the lowest such sequence, as native
+		 * tcp_sacktag_write_queue() does.
+		 */
+		if (before(cb->seq, xs->fack) &&
+		    (!st->has_reord || before(cb->seq, st->reord))) {
+			st->reord = cb->seq;
+			st->has_reord = true;
+		}
 		if (!st->first_sackt || cb->tx_stamp_us < st->first_sackt)
 			st->first_sackt = cb->tx_stamp_us;
 		if (cb->tx_stamp_us > st->last_sackt)
@@ -263,6 +270,9 @@ void xtcp_sacktag(struct sock *sk, const struct xtcp_rx_options *opt,
 		xtcp_dsack_rcv(sk, &in, st);
 	for (i = 0; i < in.n; i++)
 		xtcp_sacktag_block(sk, &in.blk[i], st);
+	if (st->has_reord &&
+	    (inet_csk(sk)->icsk_ca_state != TCP_CA_Loss || tp->undo_marker))
+		xtcp_note_reordering(sk, st->reord, st->prior_fack);
 }
 
 /* --- RACK (RFC 8985) --- */
