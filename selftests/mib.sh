@@ -45,9 +45,9 @@ tmo=60
 xtcp_debug_kernel && tmo=180
 combos="tcp:4,xtcp:4,xtcp:6"
 fams="v4 v6"
-# The debug kernel: namespaces are expensive there; IPv4 transfers only
-# (the scripted PAWS cases still run in both families).
-xtcp_debug_kernel && combos="xtcp:4,xtcp:6" fams=v4
+# The debug kernel (there for splats; namespaces and scapy are slow in
+# it): xtcp only, IPv4 only.
+xtcp_debug_kernel && combos="xtcp:4" fams=v4
 pairs=17
 [ "$fams" = v4 ] || pairs="17 18"
 
