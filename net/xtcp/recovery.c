@@ -546,6 +546,7 @@ void xtcp_enter_loss(struct sock *sk)
 			XTCP_SKB_CB(skb)->sacked &= ~XTCP_SKB_SACKED;
 		tp->sacked_out = 0;
 		tp->is_sack_reneg = 1;
+		xtcp_sk(sk)->fack = tp->snd_una;	/* no SACK stands */
 	} else if (!xtcp_is_sack(tp)) {
 		/* The dupACKs counted so far stood for nothing we know. */
 		tp->sacked_out = 0;
