@@ -9,7 +9,7 @@
 # XTCP_KO names the module built for the running kernel.
 # A script that dies, times out or reports no cases is a failure.
 cd "$(dirname "$0")" || exit 1
-TESTS=${TESTS:-"socket_create.sh netns.sh load_unload.sh conn.sh scripted.sh programs.sh churn.sh tw_reuse.sh syncookies.sh control.sh recovery.sh impaired.sh recovery_peer.sh slow_reader.sh pmtu.sh"}
+TESTS=${TESTS:-"socket_create.sh netns.sh load_unload.sh conn.sh scripted.sh programs.sh churn.sh tw_reuse.sh syncookies.sh control.sh recovery.sh impaired.sh recovery_peer.sh slow_reader.sh pmtu.sh mib.sh"}
 case "$(uname -r)" in
 *xtcp-debug*) TIMEOUT=${TEST_TIMEOUT:-1800} ;;
 *) TIMEOUT=${TEST_TIMEOUT:-600} ;;

@@ -135,6 +135,8 @@ enum {
  * @prior_snd_una: SND.UNA before it
  * @prior_delivered: tp->delivered before it
  * @prior_fack: the highest SACKed sequence before it (or SND.UNA)
+ * @reord: lowest never-resent sequence it SACKed below the highest SACK
+ *	(0 with @has_reord clear: none)
  * @newly_sacked: segments it SACKed
  * @first_sackt: send time of the earliest never-resent skb it SACKed
  * @last_sackt: send time of the latest one
@@ -147,6 +149,8 @@ struct xtcp_ack_state {
 	u32	prior_snd_una;
 	u32	prior_delivered;
 	u32	prior_fack;
+	u32	reord;
+	bool	has_reord;
 	u32	newly_sacked;
 	u64	first_sackt;
 	u64	last_sackt;
@@ -184,6 +188,7 @@ void xtcp_send_challenge_ack(struct sock *sk);
 void xtcp_send_synack_full(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_send_probe0(struct sock *sk);
+unsigned long xtcp_probe0_when(const struct sock *sk);
 int xtcp_write_wakeup(struct sock *sk);
 unsigned int xtcp_sync_mss(struct sock *sk, u32 pmtu);
 void xtcp_rtx_queue_unlink_free(struct sock *sk, struct sk_buff *skb);
@@ -226,6 +231,7 @@ u32 xtcp_skb_mss(const struct tcp_sock *tp, const struct sk_buff *skb);
 void xtcp_rack_update(struct sock *sk, u64 xmit_us, u32 end_seq,
 		      bool retrans);
 void xtcp_note_reordering(struct sock *sk, u32 low, u32 fack);
+void xtcp_check_reno_reordering(struct sock *sk, u32 addend);
 void xtcp_sacktag(struct sock *sk, const struct xtcp_rx_options *opt,
 		  struct xtcp_ack_state *st);
 int xtcp_recovery_ack(struct sock *sk, struct xtcp_ack_state *st);

@@ -34,6 +34,7 @@
 
 #include "engine_priv.h"
 #include "sack.h"
+#include "seq.h"
 #include "trace.h"
 
 bool xtcp_owns(const struct sock *sk)
@@ -334,6 +335,7 @@ static bool xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb, bool owned)
 		XTCP_SKB_CB(tail)->end_seq = cb->end_seq;
 		XTCP_SKB_CB(tail)->tcp_flags |= cb->tcp_flags;
 		kfree_skb_partial(skb, fragstolen);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPRCVCOALESCE);
 		return true;
 	}
 	if (!owned)
@@ -422,6 +424,7 @@ static void xtcp_dsack_set(struct sock *sk, u32 seq, u32 end_seq)
 	tp->duplicate_sack[0].start_seq = b.start;
 	tp->duplicate_sack[0].end_seq = b.end;
 	tp->rx_opt.dsack = 1;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPDSACKOLDSENT);
 }
 
 /* A duplicate of out-of-order data: the whole segment is the D-SACK. */
@@ -435,6 +438,7 @@ static void xtcp_dsack_ofo(struct sock *sk, u32 seq, u32 end_seq)
 	tp->duplicate_sack[0].start_seq = seq;
 	tp->duplicate_sack[0].end_seq = end_seq;
 	tp->rx_opt.dsack = 1;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPDSACKOFOSENT);
 }
 
 /* Move what became in-order from the out-of-order queue. */
@@ -474,7 +478,7 @@ static void xtcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 	struct sk_buff *skb1;
 
 	if (!xtcp_rmem_schedule(sk, skb)) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPRCVQDROP);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPOFODROP);
 		kfree_skb(skb);
 		return;
 	}
@@ -491,12 +495,16 @@ static void xtcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 		if (before(seq, XTCP_SKB_CB(skb1)->end_seq)) {
 			if (!after(end_seq, XTCP_SKB_CB(skb1)->end_seq)) {
 				/* All of it is queued already: D-SACK. */
+				XTCP_INC_STATS(sock_net(sk),
+					       XTCP_MIB_TCPOFOMERGE);
 				xtcp_dsack_ofo(sk, seq, end_seq);
 				kfree_skb(skb);
 				return;
 			}
 			if (seq == XTCP_SKB_CB(skb1)->seq) {
 				/* It covers skb1: take its place. */
+				XTCP_INC_STATS(sock_net(sk),
+					       XTCP_MIB_TCPOFOMERGE);
 				rb_replace_node(&skb1->rbnode, &skb->rbnode,
 						root);
 				kfree_skb(skb1);
@@ -517,6 +525,7 @@ merge_right:
 			break;
 		rb_erase(&skb1->rbnode, root);
 		kfree_skb(skb1);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPOFOMERGE);
 	}
 	skb_set_owner_r(skb, sk);
 }
@@ -540,6 +549,8 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	if (!before(cb->seq, tp->rcv_nxt) && cb->seq == tp->rcv_nxt) {
 		if (!xtcp_receive_window(tp) && !(fin && !skb->len)) {
+			XTCP_INC_STATS(sock_net(sk),
+				       XTCP_MIB_TCPZEROWINDOWDROP);
 			xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
 			inet_csk_schedule_ack(sk);
 			return false;
@@ -573,6 +584,7 @@ queue:
 		/* A retransmission of what we have: ACK it at once, with a
 		 * D-SACK for it (RFC 2883 4).
 		 */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKLOST);
 		xtcp_dsack_set(sk, cb->seq, cb->end_seq);
 		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
 		inet_csk_schedule_ack(sk);
@@ -581,6 +593,7 @@ queue:
 	}
 
 	if (!before(cb->seq, tp->rcv_nxt + xtcp_receive_window(tp))) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTOFWINDOW);
 		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
 		inet_csk_schedule_ack(sk);
 		return false;
@@ -589,8 +602,11 @@ queue:
 	if (before(cb->seq, tp->rcv_nxt)) {
 		/* Partly new: queue it, readers skip the old part. */
 		xtcp_dsack_set(sk, cb->seq, cb->end_seq);
-		if (!xtcp_receive_window(tp))
+		if (!xtcp_receive_window(tp)) {
+			XTCP_INC_STATS(sock_net(sk),
+				       XTCP_MIB_TCPZEROWINDOWDROP);
 			return false;
+		}
 		goto queue;
 	}
 
@@ -731,6 +747,7 @@ static u32 xtcp_clean_rtx_queue(struct sock *sk, struct xtcp_ack_state *st,
 		tp->delivered += max_t(int, acked - tp->sacked_out, 1);
 		tp->sacked_out = acked - 1 >= tp->sacked_out ? 0 :
 				 tp->sacked_out - (acked - 1);
+		xtcp_check_reno_reordering(sk, acked);
 	}
 	if (first && !(st->flag & XTCP_FLAG_RETRANS_DATA_ACKED)) {
 		*seq_rtt = (long)(tp->tcp_mstamp - first);
@@ -748,6 +765,84 @@ static u32 xtcp_highest_sack(const struct sock *sk)
 	u32 fack = xtcp_sk(sk)->fack;
 
 	return tp->sacked_out && after(fack, tp->snd_una) ? fack : tp->snd_una;
+}
+
+/*
+ * PAWS (RFC 7323 5.3 R1) as Linux applies it (tcp_paws_discard()): a
+ * TSval up to one tick behind TS.Recent passes (TCP_PAWS_WINDOW), and
+ * so does a reordered duplicate ACK that changes nothing
+ * (xtcp_disordered_ack()).  RSTs are not judged here: the caller
+ * accepts them whatever their timestamp (RFC 7323 5.3 does not apply
+ * PAWS to RST, which needs only the exact sequence check of RFC 5961).
+ */
+static bool xtcp_paws_ok_now(const struct tcp_sock *tp, u32 tsval, u32 win)
+{
+	return xtcp_paws_ok(tsval, tp->rx_opt.ts_recent,
+			    tp->rx_opt.ts_recent_stamp, ktime_get_seconds(),
+			    win, TCP_PAWS_WRAP);
+}
+
+/* Native tcp_may_update_window(): would this ACK move SND.WND? */
+static bool xtcp_may_update_window(const struct tcp_sock *tp, u32 ack,
+				   u32 ack_seq, u32 nwin)
+{
+	return after(ack, tp->snd_una) || after(ack_seq, tp->snd_wl1) ||
+	       (ack_seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin));
+}
+
+/*
+ * A pure duplicate ACK, in sequence, that updates nothing, whose TSval
+ * lags by no more than the TSval increments one RTO may hold (a peer's
+ * clock is at most 1200 Hz, as Linux's tcp_tsval_replay() assumes):
+ * PAWS would only drop harmless information (fast-retransmit
+ * counting), so it passes, as in Linux's tcp_disordered_ack().
+ */
+static bool xtcp_disordered_ack(const struct sock *sk,
+				const struct sk_buff *skb,
+				const struct xtcp_rx_options *opt)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	u32 nwin = (u32)ntohs(th->window) << tp->rx_opt.snd_wscale;
+
+	return (cb->tcp_flags & TCPHDR_ACK) && cb->seq == cb->end_seq &&
+	       cb->seq == tp->rcv_nxt && cb->ack_seq == tp->snd_una &&
+	       !xtcp_may_update_window(tp, cb->ack_seq, cb->seq, nwin) &&
+	       (s32)(tp->rx_opt.ts_recent - opt->tsval) <=
+	       (s32)(inet_csk(sk)->icsk_rto * 1200 / HZ);
+}
+
+static bool xtcp_paws_discard(const struct sock *sk,
+			      const struct sk_buff *skb,
+			      const struct xtcp_rx_options *opt)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!opt->saw_tstamp || !tp->rx_opt.ts_recent_stamp)
+		return false;
+	return !xtcp_paws_ok_now(tp, opt->tsval, TCP_PAWS_WINDOW) &&
+	       !xtcp_disordered_ack(sk, skb, opt);
+}
+
+/*
+ * RFC 7323 4.3 (2): TS.Recent takes the TSval of an acceptable segment
+ * that covers Last.ACK.sent (our rcv_wup), if it is not older.  Called
+ * once the segment's ACK is known to be acceptable (native
+ * tcp_replace_ts_recent() from tcp_ack()): a SYN answered with a
+ * challenge, or an ACK of data never sent, must not move it.
+ */
+static void xtcp_store_ts_recent(struct tcp_sock *tp,
+				 const struct xtcp_rx_options *opt, u32 seq)
+{
+	if (!tp->rx_opt.tstamp_ok || !opt->saw_tstamp ||
+	    after(seq, tp->rcv_wup))
+		return;
+	if (!tp->rx_opt.ts_recent_stamp ||
+	    xtcp_paws_ok_now(tp, opt->tsval, 0)) {
+		tp->rx_opt.ts_recent = opt->tsval;
+		tp->rx_opt.ts_recent_stamp = ktime_get_seconds();
+	}
 }
 
 enum {
@@ -774,6 +869,7 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	if (before(ack, prior_una)) {
 		if (before(ack, prior_una - tp->max_window))
 			return XTCP_ACK_TOO_OLD;
+		xtcp_store_ts_recent(tp, opt, cb->seq);
 		/* An old ACK may still carry news: a D-SACK (RFC 2883). */
 		if (tp->rx_opt.sack_ok && opt->num_sacks &&
 		    sk->sk_state != TCP_SYN_RECV) {
@@ -784,11 +880,15 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 			xtcp_sacktag(sk, opt, &st);
 			if (st.flag & XTCP_FLAG_DATA_SACKED)
 				xtcp_recovery_ack(sk, &st);
+			XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_TCPDELIVERED,
+				       tp->delivered - st.prior_delivered);
 		}
 		return XTCP_ACK_OLD;
 	}
 	if (after(ack, tp->snd_nxt))
 		return XTCP_ACK_UNSENT;
+	/* The ACK is acceptable: now TS.Recent may move. */
+	xtcp_store_ts_recent(tp, opt, cb->seq);
 
 	st.ack = ack;
 	st.prior_snd_una = prior_una;
@@ -872,6 +972,8 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 			     (st.flag & XTCP_FLAG_WIN_UPDATE ?
 			      CA_ACK_WIN_UPDATE : 0));
 	rexmit = xtcp_recovery_ack(sk, &st);
+	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_TCPDELIVERED,
+		       tp->delivered - st.prior_delivered);
 
 	if (!tp->packets_out) {
 		if (icsk->icsk_pending == ICSK_TIME_RETRANS ||
@@ -891,7 +993,14 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 		if (!head || before(XTCP_SKB_CB(head)->seq,
 				    tp->snd_una + tp->snd_wnd)) {
 			icsk->icsk_backoff = 0;
+			icsk->icsk_probes_tstamp = 0;
 			inet_csk_clear_xmit_timer(sk, ICSK_TIME_PROBE0);
+		} else {
+			/* Still closed: the next probe counts from this
+			 * answer (native tcp_ack_probe()).
+			 */
+			xtcp_reset_xmit_timer(sk, ICSK_TIME_PROBE0,
+					      xtcp_probe0_when(sk));
 		}
 	}
 	if (rexmit == XTCP_REXMIT_NEW) {
@@ -907,92 +1016,6 @@ static int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 }
 
 /* --- options, PAWS, sequence checks --- */
-
-/*
- * RFC 7323 5.3 R1: a segment whose TSval is older than TS.Recent is a
- * duplicate from an earlier incarnation of the sequence space.  As
- * native, one tick older still passes (TCP_PAWS_WINDOW): the peer's
- * clock ticks between segments it sent back to back, and reordering on
- * the path then puts the older TSval second.
- */
-static bool xtcp_paws_reject(const struct tcp_sock *tp,
-			     const struct xtcp_rx_options *opt, bool rst)
-{
-	if (!opt->saw_tstamp || !tp->rx_opt.ts_recent_stamp)
-		return false;
-	if ((s32)(tp->rx_opt.ts_recent - opt->tsval) <= TCP_PAWS_WINDOW)
-		return false;
-	/* ts_recent older than 24 days is stale (RFC 7323 5.5). */
-	if (ktime_get_seconds() >=
-	    tp->rx_opt.ts_recent_stamp + TCP_PAWS_WRAP)
-		return false;
-	/* An RST with an old timestamp may still be genuine. */
-	if (rst && ktime_get_seconds() >=
-	    tp->rx_opt.ts_recent_stamp + TCP_PAWS_MSL)
-		return false;
-	return true;
-}
-
-/*
- * A duplicate ACK that PAWS would drop but that cannot be an old
- * duplicate doing harm (native tcp_disordered_ack()): a pure ACK at
- * RCV.NXT for SND.UNA that changes no window, with a TSval within an
- * RTO of TS.Recent.  Reordered ACKs look like this; dropping them would
- * hide duplicate ACKs from loss recovery.
- */
-static bool xtcp_disordered_ack(const struct sock *sk,
-				const struct sk_buff *skb,
-				const struct xtcp_rx_options *opt)
-{
-	const struct tcp_sock *tp = tcp_sk(sk);
-	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 nwin = (u32)ntohs(tcp_hdr(skb)->window) << tp->rx_opt.snd_wscale;
-
-	if (!(cb->tcp_flags & TCPHDR_ACK) || cb->seq != cb->end_seq ||
-	    cb->seq != tp->rcv_nxt || cb->ack_seq != tp->snd_una)
-		return false;
-	/* Would it update the window (RFC 9293 3.10.7.4)? */
-	if (after(cb->seq, tp->snd_wl1) ||
-	    (cb->seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin)))
-		return false;
-	return (s32)(tp->rx_opt.ts_recent - opt->tsval) <=
-	       (s32)(inet_csk(sk)->icsk_rto * 1024 / HZ);
-}
-
-/*
- * Answer an unacceptable segment with a duplicate ACK (native
- * tcp_send_dupack()).  Data we already have gets a D-SACK (RFC 2883 4):
- * that is how the peer learns its retransmission was needless and
- * undoes the window reduction.  Only segments without data are rate
- * limited (RFC 5961 7, net.xtcp.tcp_invalid_ratelimit).
- */
-static void xtcp_send_dupack(struct sock *sk, const struct sk_buff *skb)
-{
-	struct tcp_sock *tp = tcp_sk(sk);
-	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-	if (cb->seq == cb->end_seq || (cb->tcp_flags & TCPHDR_SYN)) {
-		if (xtcp_oow_rate_limited(sock_net(sk), &tp->last_oow_ack_time))
-			return;
-	} else if (before(cb->seq, tp->rcv_nxt)) {
-		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
-		xtcp_dsack_set(sk, cb->seq, cb->end_seq);
-	}
-	xtcp_send_ack(sk);
-}
-
-static void xtcp_store_ts_recent(struct tcp_sock *tp,
-				 const struct xtcp_rx_options *opt, u32 seq)
-{
-	if (!opt->saw_tstamp || after(seq, tp->rcv_wup))
-		return;
-	if ((s32)(opt->tsval - tp->rx_opt.ts_recent) >= 0 ||
-	    !tp->rx_opt.ts_recent_stamp ||
-	    ktime_get_seconds() >= tp->rx_opt.ts_recent_stamp + TCP_PAWS_WRAP) {
-		tp->rx_opt.ts_recent = opt->tsval;
-		tp->rx_opt.ts_recent_stamp = ktime_get_seconds();
-	}
-}
 
 /* Native tcp_sequence(): overlaps what we can take, or a duplicate we
  * must re-ACK.
@@ -1133,6 +1156,41 @@ discard:
 	kfree_skb(skb);
 }
 
+/*
+ * Rate-limit the answer to an unacceptable segment (RFC 5961 10, ACK
+ * loops) only when it is a pure ACK or a SYN: data is no part of such a
+ * loop, and a sender that retransmitted needlessly needs the D-SACK of
+ * every one (native tcp_oow_rate_limited()).
+ */
+static bool xtcp_oow_limited(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->seq != cb->end_seq && !(cb->tcp_flags & TCPHDR_SYN))
+		return false;
+	return xtcp_oow_rate_limited(sock_net(sk),
+				     &tcp_sk(sk)->last_oow_ack_time);
+}
+
+/*
+ * The answer to a segment dropped by PAWS or the sequence check (native
+ * tcp_send_dupack()): data we had already is reported as a D-SACK (RFC
+ * 2883 4), so that the sender can undo a spurious retransmission.
+ */
+static void xtcp_send_dupack(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (cb->end_seq != cb->seq && before(cb->seq, tp->rcv_nxt)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKLOST);
+		xtcp_enter_quickack(sk, TCP_MAX_QUICKACKS);
+		xtcp_dsack_set(sk, cb->seq, after(cb->end_seq, tp->rcv_nxt) ?
+			       tp->rcv_nxt : cb->end_seq);
+	}
+	xtcp_send_ack(sk);
+}
+
 /* The state machine for every state but LISTEN.  Consumes @skb. */
 void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 {
@@ -1145,8 +1203,10 @@ void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 
 	if (xtcp_parse_options((const u8 *)(th + 1),
 			       th->doff * 4 - sizeof(*th),
-			       flags & TCPHDR_SYN, &opt) != XTCP_OPT_OK)
+			       flags & TCPHDR_SYN, &opt) != XTCP_OPT_OK) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BADOPTIONS);
 		goto discard;
+	}
 	xtcp_mstamp_refresh(tp);
 	tp->segs_in++;
 	if (skb->len)
@@ -1162,24 +1222,33 @@ void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 
-	if (tp->rx_opt.tstamp_ok &&
-	    xtcp_paws_reject(tp, &opt, flags & TCPHDR_RST) &&
-	    !xtcp_disordered_ack(sk, skb, &opt)) {
-		if (!(flags & TCPHDR_RST)) {
-			if (flags & TCPHDR_SYN)
-				goto syn_challenge;
-			XTCP_INC_STATS(sock_net(sk),
-				       XTCP_MIB_PAWSESTABREJECTED);
+	/* RFC 7323 5.3 R1: PAWS first.  An RST goes on to the sequence
+	 * checks whatever its timestamp; a SYN draws a challenge ACK as
+	 * any SYN would (native tcp_validate_incoming()).
+	 */
+	if (tp->rx_opt.tstamp_ok && !(flags & TCPHDR_RST) &&
+	    xtcp_paws_discard(sk, skb, &opt)) {
+		if (flags & TCPHDR_SYN)
+			goto syn_challenge;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PAWSESTABREJECTED);
+		if (!xtcp_oow_limited(sk, skb))
 			xtcp_send_dupack(sk, skb);
-		}
+		else
+			XTCP_INC_STATS(sock_net(sk),
+				       XTCP_MIB_TCPACKSKIPPEDPAWS);
 		goto discard;
 	}
 
 	if (!xtcp_sequence_ok(tp, cb->seq, cb->end_seq)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTOFWINDOW);
 		if (!(flags & TCPHDR_RST)) {
 			if (flags & TCPHDR_SYN)
 				goto syn_challenge;
-			xtcp_send_dupack(sk, skb);
+			if (!xtcp_oow_limited(sk, skb))
+				xtcp_send_dupack(sk, skb);
+			else
+				XTCP_INC_STATS(sock_net(sk),
+					       XTCP_MIB_TCPACKSKIPPEDSEQ);
 		}
 		goto discard;
 	}
@@ -1194,9 +1263,6 @@ void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			xtcp_send_challenge_ack(sk);
 		goto discard;
 	}
-
-	if (tp->rx_opt.tstamp_ok)
-		xtcp_store_ts_recent(tp, &opt, cb->seq);
 
 	/* RFC 5961 4: a SYN in a synchronized state. */
 	if (flags & TCPHDR_SYN) {

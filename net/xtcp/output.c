@@ -169,6 +169,7 @@ static u16 xtcp_select_window(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	u8 ws = tp->rx_opt.rcv_wscale;
 	u32 cur = xtcp_receive_window(tp);
+	u32 old_win = tp->rcv_wnd;
 	int space = tcp_space(sk);
 	u32 win;
 
@@ -183,8 +184,13 @@ static u16 xtcp_select_window(struct sock *sk)
 		win = cur;
 	if (ws)
 		win = round_down(win, 1U << ws);
-	if (win < cur)
+	if (win < cur) {
+		/* Never shrink: the zero we wanted waits (RFC 9293 3.8.6). */
+		if (!win)
+			XTCP_INC_STATS(sock_net(sk),
+				       XTCP_MIB_TCPWANTZEROWINDOWADV);
 		win = ws ? round_up(cur, 1U << ws) : cur;
+	}
 	if (!ws)
 		win = min(win, 65535U);
 	else
@@ -192,6 +198,16 @@ static u16 xtcp_select_window(struct sock *sk)
 
 	tp->rcv_wnd = win;
 	tp->rcv_wup = tp->rcv_nxt;
+	/* Native tcp_select_window()'s counters: edges into and out of
+	 * an advertised zero window.
+	 */
+	if (!(win >> ws)) {
+		if (old_win)
+			XTCP_INC_STATS(sock_net(sk),
+				       XTCP_MIB_TCPTOZEROWINDOWADV);
+	} else if (!old_win) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPFROMZEROWINDOWADV);
+	}
 	return win >> ws;
 }
 
@@ -761,15 +777,50 @@ bool xtcp_write_xmit(struct sock *sk, unsigned int mss, int nonagle,
 	return window_stop && !tp->packets_out;
 }
 
+/* The first zero-window probe waits one RTO (at least TCP_RTO_MIN),
+ * without backoff, as native tcp_check_probe_timer() does.
+ */
 static void xtcp_check_probe_timer(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 
 	if (!tcp_sk(sk)->packets_out && !icsk->icsk_pending)
 		xtcp_reset_xmit_timer(sk, ICSK_TIME_PROBE0,
-				      min_t(unsigned long,
-					    icsk->icsk_rto << icsk->icsk_backoff,
-					    XTCP_RTO_MAX));
+				      max_t(unsigned long, icsk->icsk_rto,
+					    XTCP_RTO_MIN));
+}
+
+/*
+ * The next zero-window probe: RTO (at least TCP_RTO_MIN) doubled per
+ * unanswered probe, at most TCP_RTO_MAX (RFC 9293 3.8.6.1 asks for
+ * exponential backoff; these are native tcp_probe0_when()'s bounds),
+ * and never past TCP_USER_TIMEOUT measured from the first probe
+ * (native tcp_clamp_probe0_to_user_timeout()).
+ */
+static unsigned long xtcp_probe0_clamp(const struct sock *sk,
+				       unsigned long when)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	u32 user_timeout = READ_ONCE(icsk->icsk_user_timeout);
+	s32 left;
+
+	if (!user_timeout || !icsk->icsk_probes_tstamp)
+		return when;
+	left = (s32)msecs_to_jiffies(user_timeout) -
+	       max_t(s32, (s32)(tcp_jiffies32 - icsk->icsk_probes_tstamp), 0);
+	left = max_t(s32, left, TCP_TIMEOUT_MIN);
+	return min_t(unsigned long, when, left);
+}
+
+unsigned long xtcp_probe0_when(const struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	u8 backoff = min_t(u8, ilog2(XTCP_RTO_MAX / XTCP_RTO_MIN) + 1,
+			   icsk->icsk_backoff);
+	u64 when = (u64)max_t(unsigned long, icsk->icsk_rto, XTCP_RTO_MIN)
+		   << backoff;
+
+	return xtcp_probe0_clamp(sk, min_t(u64, when, XTCP_RTO_MAX));
 }
 
 static void xtcp_push_pending(struct sock *sk, unsigned int mss, int nonagle)
@@ -876,6 +927,12 @@ void xtcp_xmit_retransmit_queue(struct sock *sk)
 			continue;
 		if (xtcp_retransmit_skb(sk, skb))
 			break;
+		/* Native tcp_xmit_retransmit_queue()'s accounting. */
+		XTCP_ADD_STATS(sock_net(sk),
+			       inet_csk(sk)->icsk_ca_state == TCP_CA_Loss ?
+			       XTCP_MIB_TCPSLOWSTARTRETRANS :
+			       XTCP_MIB_TCPFASTRETRANS,
+			       xtcp_skb_pcount(skb));
 		/* The head went again: its RTO counts from now. */
 		if (skb == skb_rb_first(&sk->tcp_rtx_queue) &&
 		    inet_csk(sk)->icsk_pending != ICSK_TIME_REO_TIMEOUT)
@@ -1070,17 +1127,19 @@ void xtcp_send_probe0(struct sock *sk)
 	if (tp->packets_out || !skb_peek(&sk->sk_write_queue)) {
 		icsk->icsk_probes_out = 0;
 		icsk->icsk_backoff = 0;
+		icsk->icsk_probes_tstamp = 0;
 		return;
 	}
 	icsk->icsk_probes_out++;
 	if (err <= 0) {
-		if (icsk->icsk_backoff < 15)
+		/* The shift stops growing at tcp_retries2, as native's. */
+		if (icsk->icsk_backoff <
+		    READ_ONCE(xtcp_sk_pernet(sk)->sysctl_tcp_retries2))
 			icsk->icsk_backoff++;
-		when = min_t(unsigned long,
-			     (unsigned long)icsk->icsk_rto << icsk->icsk_backoff,
-			     XTCP_RTO_MAX);
+		when = xtcp_probe0_when(sk);
 	} else {
-		when = TCP_RESOURCE_PROBE_INTERVAL;
+		/* Not sent for want of local resources: retry soon. */
+		when = xtcp_probe0_clamp(sk, TCP_RESOURCE_PROBE_INTERVAL);
 	}
 	xtcp_reset_xmit_timer(sk, ICSK_TIME_PROBE0, when);
 }

@@ -13,7 +13,8 @@
  * /proc/net/snmp and /proc/net/netstat print them) where the meaning
  * matches; the group names carry an Xtcp prefix so that a tool merging
  * both files never adds xtcp's counts to native TCP's.  The same names
- * are used by the netlink counter dump (netlink.c).
+ * are used by the netlink counter dump (netlink.c).  Names with an Xtcp
+ * prefix are xtcp's own, for drops Linux has no counter for.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -61,6 +62,39 @@ static const struct xtcp_mib_desc {
 	[XTCP_MIB_TCPREQQFULLDOCOOKIES]	= { "TCPReqQFullDoCookies", true },
 	[XTCP_MIB_OUTOFWINDOWICMPS]	= { "OutOfWindowIcmps", true },
 	[XTCP_MIB_LOCKDROPPEDICMPS]	= { "LockDroppedIcmps", true },
+	/* Loss recovery and input (issue 4) */
+	[XTCP_MIB_TCPLOSSPROBES]	= { "TCPLossProbes", true },
+	[XTCP_MIB_TCPLOSSPROBERECOVERY]	= { "TCPLossProbeRecovery", true },
+	[XTCP_MIB_TCPSACKRECOVERY]	= { "TCPSackRecovery", true },
+	[XTCP_MIB_TCPRENORECOVERY]	= { "TCPRenoRecovery", true },
+	[XTCP_MIB_TCPFASTRETRANS]	= { "TCPFastRetrans", true },
+	[XTCP_MIB_TCPSLOWSTARTRETRANS]	= { "TCPSlowStartRetrans", true },
+	[XTCP_MIB_TCPLOSTRETRANSMIT]	= { "TCPLostRetransmit", true },
+	[XTCP_MIB_TCPSACKREORDER]	= { "TCPSACKReorder", true },
+	[XTCP_MIB_TCPRENOREORDER]	= { "TCPRenoReorder", true },
+	[XTCP_MIB_TCPDSACKRECV]	= { "TCPDSACKRecv", true },
+	[XTCP_MIB_TCPDSACKOFORECV]	= { "TCPDSACKOfoRecv", true },
+	[XTCP_MIB_TCPDSACKRECVSEGS]	= { "TCPDSACKRecvSegs", true },
+	[XTCP_MIB_TCPDSACKOLDSENT]	= { "TCPDSACKOldSent", true },
+	[XTCP_MIB_TCPDSACKOFOSENT]	= { "TCPDSACKOfoSent", true },
+	[XTCP_MIB_TCPDSACKUNDO]	= { "TCPDSACKUndo", true },
+	[XTCP_MIB_TCPFULLUNDO]	= { "TCPFullUndo", true },
+	[XTCP_MIB_TCPLOSSUNDO]	= { "TCPLossUndo", true },
+	[XTCP_MIB_TCPSPURIOUSRTOS]	= { "TCPSpuriousRTOs", true },
+	[XTCP_MIB_TCPSACKRENEGING]	= { "TCPSACKReneging", true },
+	[XTCP_MIB_TCPRCVCOALESCE]	= { "TCPRcvCoalesce", true },
+	[XTCP_MIB_TCPOFOMERGE]	= { "TCPOFOMerge", true },
+	[XTCP_MIB_TCPOFODROP]	= { "TCPOFODrop", true },
+	[XTCP_MIB_TCPZEROWINDOWDROP]	= { "TCPZeroWindowDrop", true },
+	[XTCP_MIB_TCPWANTZEROWINDOWADV]	= { "TCPWantZeroWindowAdv", true },
+	[XTCP_MIB_TCPTOZEROWINDOWADV]	= { "TCPToZeroWindowAdv", true },
+	[XTCP_MIB_TCPFROMZEROWINDOWADV]	= { "TCPFromZeroWindowAdv", true },
+	[XTCP_MIB_TCPDELIVERED]	= { "TCPDelivered", true },
+	[XTCP_MIB_TCPACKSKIPPEDPAWS]	= { "TCPACKSkippedPAWS", true },
+	[XTCP_MIB_TCPACKSKIPPEDSEQ]	= { "TCPACKSkippedSeq", true },
+	[XTCP_MIB_DELAYEDACKLOST]	= { "DelayedACKLost", true },
+	[XTCP_MIB_OUTOFWINDOW]	= { "XtcpOutOfWindow", true },
+	[XTCP_MIB_BADOPTIONS]	= { "XtcpBadOptions", true },
 };
 
 const char *xtcp_mib_name(unsigned int field)

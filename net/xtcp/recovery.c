@@ -102,6 +102,8 @@ void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 		/* RFC 8985 6.2: a lost retransmission. */
 		cb->sacked &= ~XTCP_SKB_RETRANS;
 		tp->retrans_out -= pcount;
+		XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_TCPLOSTRETRANSMIT,
+			       pcount);
 	}
 	if (!(cb->sacked & XTCP_SKB_LOST)) {
 		cb->sacked |= XTCP_SKB_LOST;
@@ -126,6 +128,7 @@ void xtcp_note_reordering(struct sock *sk, u32 low, u32 fack)
 	if (metric > tp->reordering)
 		tp->reordering = min(metric, max_reo);
 	tp->reord_seen++;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPSACKREORDER);
 }
 
 /* A cumulatively ACKed skb delivered: RFC 8985 6.2 step 2. */
@@ -164,8 +167,15 @@ static void xtcp_sacktag_one(struct sock *sk, struct sk_buff *skb,
 
 	if (!(cb->sacked & XTCP_SKB_EVER_RETRANS)) {
 		st->flag |= XTCP_FLAG_ORIG_SACK_ACKED;
-		if (before(cb->seq, st->prior_fack))
-			xtcp_note_reordering(sk, cb->seq, st->prior_fack);
+		/* Reordering: SACKed below the highest SACK.  Judged once
+		 * per ACK from the lowest such sequence, as native
+		 * tcp_sacktag_write_queue() does.
+		 */
+		if (before(cb->seq, xs->fack) &&
+		    (!st->has_reord || before(cb->seq, st->reord))) {
+			st->reord = cb->seq;
+			st->has_reord = true;
+		}
 		if (!st->first_sackt || cb->tx_stamp_us < st->first_sackt)
 			st->first_sackt = cb->tx_stamp_us;
 		if (cb->tx_stamp_us > st->last_sackt)
@@ -225,6 +235,12 @@ static void xtcp_dsack_rcv(struct sock *sk, const struct xtcp_sack_in *in,
 
 	st->flag |= XTCP_FLAG_DSACKING_ACK;
 	tp->dsack_dups += segs;
+	/* Native tcp_check_dsack(): below the ACK, or inside the second
+	 * block (an out-of-order duplicate).
+	 */
+	XTCP_INC_STATS(sock_net(sk), before(d->start, st->ack) ?
+		       XTCP_MIB_TCPDSACKRECV : XTCP_MIB_TCPDSACKOFORECV);
+	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_TCPDSACKRECVSEGS, segs);
 	tp->rack.dsack_seen = 1;
 	/* Each duplicate below the recovery start proves one retransmission
 	 * unnecessary (RFC 2883 section 5 / RFC 3708).
@@ -256,6 +272,9 @@ void xtcp_sacktag(struct sock *sk, const struct xtcp_rx_options *opt,
 		xtcp_dsack_rcv(sk, &in, st);
 	for (i = 0; i < in.n; i++)
 		xtcp_sacktag_block(sk, &in.blk[i], st);
+	if (st->has_reord &&
+	    (inet_csk(sk)->icsk_ca_state != TCP_CA_Loss || tp->undo_marker))
+		xtcp_note_reordering(sk, st->reord, st->prior_fack);
 }
 
 /* --- RACK (RFC 8985) --- */
@@ -395,6 +414,8 @@ static void xtcp_enter_recovery(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	u8 state = inet_csk(sk)->icsk_ca_state;
 
+	XTCP_INC_STATS(sock_net(sk), xtcp_is_sack(tp) ?
+		       XTCP_MIB_TCPSACKRECOVERY : XTCP_MIB_TCPRENORECOVERY);
 	tp->prior_ssthresh = 0;
 	xtcp_init_undo(tp);
 	if (state != TCP_CA_CWR && state != TCP_CA_Recovery) {
@@ -469,8 +490,12 @@ static void xtcp_try_undo_recovery(struct sock *sk,
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	if (xtcp_may_undo(tp, st))
+	if (xtcp_may_undo(tp, st)) {
 		xtcp_undo_cwnd_reduction(sk, false);
+		XTCP_INC_STATS(sock_net(sk),
+			       inet_csk(sk)->icsk_ca_state == TCP_CA_Loss ?
+			       XTCP_MIB_TCPLOSSUNDO : XTCP_MIB_TCPFULLUNDO);
+	}
 	xtcp_rack_recovery_done(&tp->rack);
 	if (inet_csk(sk)->icsk_ca_state == TCP_CA_Recovery)
 		xtcp_end_cwnd_reduction(sk);
@@ -489,6 +514,9 @@ static bool xtcp_try_undo_loss(struct sock *sk,
 	if (!frto && !xtcp_may_undo(tp, st))
 		return false;
 	xtcp_undo_cwnd_reduction(sk, true);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPLOSSUNDO);
+	if (frto)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPSPURIOUSRTOS);
 	inet_csk(sk)->icsk_retransmits = 0;
 	tp->frto = 0;
 	xtcp_set_ca_state(sk, TCP_CA_Open);
@@ -508,6 +536,23 @@ void xtcp_enter_loss(struct sock *sk)
 	struct sk_buff *skb;
 	u32 reordering;
 
+	/* RFC 2018 8: SACKs are advisory.  The head SACKed yet not
+	 * cumulatively acked at a timeout means the receiver discarded
+	 * what it SACKed (reneging): forget every SACK and resend it all,
+	 * as native tcp_timeout_mark_lost() does.
+	 */
+	skb = skb_rb_first(&sk->tcp_rtx_queue);
+	if (skb && (XTCP_SKB_CB(skb)->sacked & XTCP_SKB_SACKED)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPSACKRENEGING);
+		skb_rbtree_walk(skb, &sk->tcp_rtx_queue)
+			XTCP_SKB_CB(skb)->sacked &= ~XTCP_SKB_SACKED;
+		tp->sacked_out = 0;
+		tp->is_sack_reneg = 1;
+		xtcp_sk(sk)->fack = tp->snd_una;	/* no SACK stands */
+	} else if (!xtcp_is_sack(tp)) {
+		/* The dupACKs counted so far stood for nothing we know. */
+		tp->sacked_out = 0;
+	}
 	skb_rbtree_walk(skb, &sk->tcp_rtx_queue)
 		xtcp_mark_skb_lost(sk, skb);
 
@@ -546,15 +591,36 @@ void xtcp_enter_loss(struct sock *sk)
 /* Native tcp_add_reno_sack(): without SACK, each duplicate ACK stands
  * for one segment that left the network.
  */
+/*
+ * Without SACK, duplicate ACKs stand for segments that arrived (RFC
+ * 5681 / RFC 6582).  More of them than segments beyond the holes can
+ * only mean reordering (or a broken receiver): clamp, and raise the
+ * reordering degree as native tcp_check_reno_reordering() does.
+ * @addend: segments just cumulatively acked.
+ */
+void xtcp_check_reno_reordering(struct sock *sk, u32 addend)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 holes = max(tp->lost_out, 1U);
+	u32 max_reo = READ_ONCE(xtcp_sk_pernet(sk)->sysctl_tcp_max_reordering);
+
+	if (tp->sacked_out + holes <= tp->packets_out)
+		return;
+	tp->sacked_out = tp->packets_out > holes ? tp->packets_out - holes : 0;
+	tp->reordering = min(tp->packets_out + addend, max_reo);
+	tp->reord_seen++;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPRENOREORDER);
+}
+
 static void xtcp_add_reno_sack(struct sock *sk, u32 n)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 prior = tp->sacked_out;
 
-	tp->sacked_out = min(tp->sacked_out + n, tp->packets_out - 1);
-	if (tp->packets_out == 0)
-		tp->sacked_out = 0;
-	tp->delivered += tp->sacked_out - prior;
+	tp->sacked_out += n;
+	xtcp_check_reno_reordering(sk, 0);
+	if (tp->sacked_out > prior)
+		tp->delivered += tp->sacked_out - prior;
 }
 
 /* Without SACK: the head is lost after DupThresh duplicate ACKs, or on a
@@ -593,6 +659,7 @@ static void xtcp_process_tlp_ack(struct sock *sk, u32 ack,
 		tp->tlp_high_seq = 0;
 	} else if (after(ack, tp->tlp_high_seq)) {
 		/* The probe repaired a tail loss: one reduction. */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPLOSSPROBERECOVERY);
 		xtcp_init_cwnd_reduction(sk);
 		xtcp_set_ca_state(sk, TCP_CA_CWR);
 		xtcp_end_cwnd_reduction(sk);
@@ -649,9 +716,11 @@ int xtcp_recovery_ack(struct sock *sk, struct xtcp_ack_state *st)
 			break;
 		}
 		if ((st->flag & XTCP_FLAG_DSACKING_ACK) &&
-		    tp->undo_marker && !tp->undo_retrans)
+		    tp->undo_marker && !tp->undo_retrans) {
 			/* Every retransmission proved needless (D-SACK). */
 			xtcp_undo_cwnd_reduction(sk, false);
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPDSACKUNDO);
+		}
 		break;
 	case TCP_CA_Loss:
 		if (una_adv && xtcp_try_undo_loss(sk, st, false))
@@ -839,6 +908,7 @@ void xtcp_send_loss_probe(struct sock *sk)
 		goto rearm;
 	tp->tlp_retrans = 1;
 sent:
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPLOSSPROBES);
 	tp->tlp_high_seq = tp->snd_nxt;
 	/* The RTO restarts from this probe. */
 	inet_csk(sk)->icsk_pending = 0;

@@ -64,4 +64,31 @@ static inline u32 xtcp_seq_max(u32 a, u32 b)
 	return xtcp_seq_after(a, b) ? a : b;
 }
 
+/*
+ * RFC 7323 section 5 (PAWS), with the tolerances Linux applies
+ * (tcp_paws_check()): is a segment carrying @tsval acceptable against
+ * TS.Recent @ts_recent, recorded at @ts_recent_stamp seconds, now
+ * @now seconds?
+ *
+ * - @tsval may lag TS.Recent by up to @win ticks: Linux accepts a lag
+ *   of one (TCP_PAWS_WINDOW) on synchronized connections, since a peer
+ *   may stamp two segments from clocks read in a different order than
+ *   it sends them (and our veth/loopback peers reorder across CPUs);
+ * - TS.Recent older than @idle_max seconds is stale and no longer
+ *   rejects anything (RFC 7323 5.5 says 24 days for a 1 ms clock;
+ *   Linux 6.12 uses TCP_PAWS_WRAP, 2147 s, which also covers peers
+ *   with a microsecond clock);
+ * - TS.Recent of 0 rejects nothing: some stacks send TSval 0 in the
+ *   handshake and real values afterwards.
+ */
+static inline bool xtcp_paws_ok(u32 tsval, u32 ts_recent, s64 ts_recent_stamp,
+				s64 now, u32 win, s64 idle_max)
+{
+	if ((s32)(ts_recent - tsval) <= (s32)win)
+		return true;
+	if (now >= ts_recent_stamp + idle_max)
+		return true;
+	return !ts_recent;
+}
+
 #endif /* _NET_XTCP_SEQ_H */

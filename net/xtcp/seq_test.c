@@ -196,6 +196,31 @@ static void xtcp_seq_test_between(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xtcp_seq_between(0xffffffff, 1, 0));
 }
 
+/* PAWS acceptance (RFC 7323 5, with Linux's tolerances). */
+static void xtcp_seq_test_paws(struct kunit *test)
+{
+	const s64 day = 24 * 3600, wrap = 2147;	/* TCP_PAWS_WRAP, s */
+
+	/* Newer or equal TSval: accepted, across the wrap too. */
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(100, 100, 10, 10, 0, wrap));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(101, 100, 10, 10, 0, wrap));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(5, 0xfffffff0, 10, 10, 0, wrap));
+	/* One tick behind: only inside the replay window of 1. */
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_ok(99, 100, 10, 10, 0, wrap));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(99, 100, 10, 10, 1, wrap));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_ok(98, 100, 10, 10, 1, wrap));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(0xffffffff, 0, 10, 10, 1, wrap));
+	/* Far behind: rejected, unless TS.Recent went stale. */
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_ok(1, 0x7fff0000, 10, 10, 1, wrap));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_ok(1, 1000, 10, 10 + wrap - 1, 1,
+					      wrap));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(1, 1000, 10, 10 + wrap, 1, wrap));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(1, 1000, 10, 10 + 25 * day, 1,
+					     wrap));
+	/* A TS.Recent of 0 (TSval 0 in a handshake) rejects nothing. */
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(0x90000000, 0, 10, 10, 0, wrap));
+}
+
 static struct kunit_case xtcp_seq_test_cases[] = {
 	KUNIT_CASE(xtcp_seq_test_basic),
 	KUNIT_CASE(xtcp_seq_test_equal),
@@ -203,6 +228,7 @@ static struct kunit_case xtcp_seq_test_cases[] = {
 	KUNIT_CASE(xtcp_seq_test_half_space),
 	KUNIT_CASE(xtcp_seq_test_all_bases),
 	KUNIT_CASE(xtcp_seq_test_between),
+	KUNIT_CASE(xtcp_seq_test_paws),
 	{}
 };
 

@@ -316,7 +316,24 @@ static void xtcp_probe_timer(struct sock *sk)
 
 	if (tp->packets_out || !skb_peek(&sk->sk_write_queue)) {
 		icsk->icsk_probes_out = 0;
+		icsk->icsk_probes_tstamp = 0;
 		return;
+	}
+	/* RFC 9293 3.8.6.1: probing goes on as long as the receiver
+	 * answers (each ACK clears icsk_probes_out).  TCP_USER_TIMEOUT
+	 * bounds the time since the first probe without a window, as
+	 * native tcp_probe_timer() does; tcp_retries2 (or the orphan
+	 * retries) bounds the unanswered probes.
+	 */
+	if (!icsk->icsk_probes_tstamp) {
+		icsk->icsk_probes_tstamp = tcp_jiffies32;
+	} else {
+		u32 user_timeout = READ_ONCE(icsk->icsk_user_timeout);
+
+		if (user_timeout &&
+		    (s32)(tcp_jiffies32 - icsk->icsk_probes_tstamp) >=
+		    (s32)msecs_to_jiffies(user_timeout))
+			goto abort;
 	}
 	max_probes = READ_ONCE(xtcp_sk_pernet(sk)->sysctl_tcp_retries2);
 	if (sock_flag(sk, SOCK_DEAD)) {
@@ -326,6 +343,12 @@ static void xtcp_probe_timer(struct sock *sk)
 		max_probes = xtcp_orphan_retries(sk, alive);
 		if (!alive && icsk->icsk_backoff >= max_probes)
 			goto abort;
+		/* Native tcp_out_of_resources(). */
+		if (xtcp_check_oom(sk, 0)) {
+			xtcp_send_active_reset(sk, GFP_ATOMIC);
+			xtcp_done(sk);
+			return;
+		}
 	}
 	if (icsk->icsk_probes_out >= max_probes) {
 abort:
