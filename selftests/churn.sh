@@ -186,7 +186,7 @@ fi
 if [ "$tcp_ok" = 0 ] || [ "$xtcp_ok" = 0 ]; then
 	t0=$(date +%s)
 	while [ "$(tw_count "$A")" -gt 0 ] && [ $(($(date +%s) - t0)) -lt 75 ]; do
-		sleep 5
+		sleep 1
 	done
 	left=$(tw_count "$A")
 	check "all TIME_WAIT sockets expired after $(($(date +%s) - t0)) s ($left left)" test "$left" = 0
