@@ -188,6 +188,15 @@ cleanup_netns() {
 	_ns_list=()
 }
 
+# nap SECONDS: sleep without fork and exec, which cost hundreds of
+# milliseconds each under TCG (a read that times out on a pipe nobody
+# writes to).
+exec {_nap_fd}<> <(:)
+nap() {
+	read -r -t "$1" -u "$_nap_fd" _
+	return 0
+}
+
 # ss_wait N NS FILTER...: wait (20 s at most) until at least N TCP
 # sockets of NS match the ss filter, e.g. servers listening: polling, not
 # a fixed sleep, which is either too long or too short under emulation.
@@ -196,7 +205,7 @@ ss_wait() {
 	shift 2
 	for i in $(seq 1 100); do
 		[ "$(ip netns exec "$ns" ss -Htn "$@" | wc -l)" -ge "$n" ] && return 0
-		sleep 0.2
+		nap 0.2
 	done
 	return 1
 }

@@ -52,7 +52,7 @@ wrap() {
 reap() {
 	for _ in $(seq 1 50); do
 		kill -0 "$1" 2>/dev/null || break
-		sleep 0.1
+		nap 0.1
 	done
 	kill "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
@@ -78,7 +78,7 @@ iperf_case() {
 	srv=$!
 	for _ in $(seq 1 50); do
 		ip netns exec "$B" ss -Htln "sport = 5201" | grep -q . && break
-		sleep 0.1
+		nap 0.1
 	done
 	wrap "$c"
 	# shellcheck disable=SC2086 # $rev is empty or one word
@@ -147,7 +147,7 @@ start_nginx() {	# start_nginx tcp|xtcp
 	for _ in $(seq 1 50); do
 		ip netns exec "$A" timeout 2 bash -c "exec 3<>/dev/tcp/$SA4/8080" \
 			2>/dev/null && return 0
-		sleep 0.2
+		nap 0.2
 	done
 	return 1
 }
