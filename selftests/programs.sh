@@ -96,7 +96,7 @@ iperf_case() {
 	else
 		fail "$name: exit $rc, ${bytes:-0} bytes received"
 		diag "$(jq -r '.error // empty' "$work/cli.json" 2>/dev/null)"
-		diag "$(tail -5 "$work/cli.err" "$work/srv.err")"
+		diag "$(tail -n 5 "$work/cli.err" "$work/srv.err")"
 	fi
 	[ "$c" = xtcp ] && check "$name: the client's sockets were xtcp" xtcp_used "$work/cli.err"
 	[ "$s" = xtcp ] && check "$name: the server's sockets were xtcp" xtcp_used "$work/srv.err"
@@ -175,7 +175,7 @@ curl_case() {	# curl_case CLIENT SERVER v4|v6
 		ok "$name: $((size >> 20)) MiB + 777 B file, sha256 matches"
 	else
 		fail "$name: sha256 ${got:-none} != $want"
-		diag "$(tail -5 "$work/curl.err" "$work/nginx/error.log" 2>/dev/null)"
+		diag "$(tail -n 5 "$work/curl.err" "$work/nginx/error.log" 2>/dev/null)"
 	fi
 	[ "$c" = xtcp ] && check "$name: curl's socket was xtcp" xtcp_used "$work/curl.err"
 	rm -f "$work/got.bin"
@@ -191,7 +191,7 @@ for s in tcp xtcp; do
 	fi
 	if ! start_nginx "$s"; then
 		fail "nginx ($s) listens on port 8080"
-		diag "$(tail -5 "$work/nginx.err" "$work/nginx/error.log" 2>/dev/null)"
+		diag "$(tail -n 5 "$work/nginx.err" "$work/nginx/error.log" 2>/dev/null)"
 		stop_nginx
 		continue
 	fi
