@@ -106,7 +106,7 @@ if [ "$have_xtcp" = 1 ]; then
 		for _ in $(seq 1 100); do
 			n=$(modref)
 			[ "$n" = "$ref_base" ] && break
-			sleep 0.1
+			nap 0.1
 		done
 		check "namespaces with live xtcp connections deleted: module refcount back to $ref_base ($n)" \
 			test "$n" = "$ref_base"
@@ -169,7 +169,7 @@ if [ "$have_xtcp" = 1 ]; then
 		# (scripts/vm scans the log) and the module loads again.
 		if rmmod xtcp 2>/dev/null; then
 			diag "rmmod succeeded with TIME_WAIT sockets present"
-			sleep 1
+			nap 1
 			check "rmmod with only TIME_WAIT sockets: safe, module reloads" xtcp_load
 			xtcp_base=$(slab_objs "$XTCP_CACHES")
 			xtcp_socks_base=$(proto_socks XTCP XTCPv6)
@@ -186,7 +186,7 @@ fi
 if [ "$tcp_ok" = 0 ] || [ "$xtcp_ok" = 0 ]; then
 	t0=$(date +%s)
 	while [ "$(tw_count "$A")" -gt 0 ] && [ $(($(date +%s) - t0)) -lt 75 ]; do
-		sleep 5
+		nap 1
 	done
 	left=$(tw_count "$A")
 	check "all TIME_WAIT sockets expired after $(($(date +%s) - t0)) s ($left left)" test "$left" = 0

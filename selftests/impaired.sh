@@ -158,7 +158,7 @@ start_xfer() {
 # SIGALRM, or is reported here).  Just before the limit the sockets of
 # both namespaces are dumped, and shown if a transfer failed.
 collect() {
-	local scen=$1 e idx prefix line rest n bad rc watch
+	local scen=$1 e idx prefix watch
 	(sleep $((tmo * 3 / 4)) &&
 	 for ns in "$A" "$B"; do
 		echo "# $ns, $((tmo * 3 / 4)) s in:"
@@ -175,30 +175,13 @@ collect() {
 	for e in "${started[@]}"; do
 		idx=${e%%|*}
 		prefix="$scen ${e#*|}"
-		n=0 bad=0 rc=""
-		while IFS= read -r line; do
-			case "$line" in
-			"not ok "*)
-				rest=${line#not ok }; rest=${rest#* }
-				n=$((n + 1)); bad=$((bad + 1))
-				fail "$prefix: $rest" ;;
-			"ok "*)
-				rest=${line#ok }; rest=${rest#* }
-				n=$((n + 1))
-				case "$rest" in
-				*"# SKIP"*) skip "$prefix: ${rest%% # SKIP*}" "${rest#*# SKIP }" ;;
-				*) ok "$prefix: $rest" ;;
-				esac ;;
-			"helper-exit "*) rc=${line#helper-exit } ;;
-			"#"*) echo "# $prefix: ${line#\# }" ;;
-			esac
-		done <"$tmpd/$idx.out"
-		if [ "$n" = 0 ]; then
-			fail "$prefix: xfer $bytes: no result (exit $rc; limit ${tmo}s)"
-		elif [ "${rc:-1}" != 0 ] && [ "$bad" = 0 ]; then
-			fail "$prefix: xtcp_conn exited $rc"
+		tap_relay "$prefix" note <"$tmpd/$idx.out"
+		if [ "$tap_n" = 0 ]; then
+			fail "$prefix: xfer $bytes: no result (exit $tap_rc; limit ${tmo}s)"
+		elif [ "${tap_rc:-1}" != 0 ] && [ "$tap_bad" = 0 ]; then
+			fail "$prefix: xtcp_conn exited $tap_rc"
 		fi
-		if [ "$bad" != 0 ] || [ "$n" = 0 ]; then
+		if [ "$tap_bad" != 0 ] || [ "$tap_n" = 0 ]; then
 			cat "$tmpd/snap" 2>/dev/null
 		fi
 	done

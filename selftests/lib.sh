@@ -53,34 +53,48 @@ diag() {
 	echo "$*" | sed 's/^/# /'
 }
 
+# tap_relay PREFIX [NOTE]: re-emit each TAP result read from stdin as a
+# case of this script, named "PREFIX: ...", and its comment lines (with
+# NOTE=note, as "# PREFIX: ...").  Sets tap_n (results), tap_bad
+# (failures) and tap_rc (from a line "helper-exit N").  Bash string
+# operations only: no fork per line, which costs seconds under TCG.
+tap_relay() {
+	local prefix=$1 note=${2:-} line rest
+	tap_n=0 tap_bad=0 tap_rc=
+	while IFS= read -r line; do
+		case "$line" in
+		"not ok "*)
+			rest=${line#not ok }; rest=${rest#* }
+			tap_n=$((tap_n + 1)); tap_bad=$((tap_bad + 1))
+			fail "$prefix: $rest" ;;
+		"ok "*)
+			rest=${line#ok }; rest=${rest#* }
+			tap_n=$((tap_n + 1))
+			case "$rest" in
+			*"# SKIP"*) skip "$prefix: ${rest%% # SKIP*}" "${rest#*# SKIP }" ;;
+			*) ok "$prefix: $rest" ;;
+			esac ;;
+		"helper-exit "*) tap_rc=${line#helper-exit } ;;
+		"#"*)
+			if [ "$note" = note ]; then
+				echo "# $prefix: ${line#\# }"
+			else
+				echo "$line"
+			fi ;;
+		esac
+	done
+}
+
 # run_tap PREFIX CMD...: run a helper that prints TAP and re-emit each of
 # its results as a case of this script.  A helper that exits non-zero
 # without reporting a failure, or reports nothing, counts as a failure.
 run_tap() {
-	local prefix=$1 line n=0 bad=0 rc=
+	local prefix=$1 t0=$SECONDS
 	shift
-	while IFS= read -r line; do
-		case "$line" in
-		"not ok "*)
-			n=$((n + 1)); bad=$((bad + 1))
-			line=${line#not ok }
-			line=${line#"${line%%[!0-9]*}"}
-			fail "$prefix: ${line# }" ;;
-		"ok "*)
-			n=$((n + 1))
-			line=${line#ok }
-			line=${line#"${line%%[!0-9]*}"}
-			line=${line# }
-			case "$line" in
-			*"# SKIP"*) skip "$prefix: ${line%%# SKIP*}" "${line#*# SKIP}" ;;
-			*) ok "$prefix: $line" ;;
-			esac ;;
-		"helper-exit "*) rc=${line#helper-exit } ;;
-		"#"*) echo "$line" ;;
-		esac
-	done < <("$@" 2>&1; echo "helper-exit $?")
-	if [ "$n" = 0 ] || { [ "${rc:-1}" != 0 ] && [ "$bad" = 0 ]; }; then
-		fail "$prefix: helper exited $rc after $n results"
+	tap_relay "$prefix" < <("$@" 2>&1; echo "helper-exit $?")
+	echo "# $prefix: $tap_n results in $((SECONDS - t0)) s"
+	if [ "$tap_n" = 0 ] || { [ "${tap_rc:-1}" != 0 ] && [ "$tap_bad" = 0 ]; }; then
+		fail "$prefix: helper exited $tap_rc after $tap_n results"
 	fi
 }
 
@@ -117,18 +131,52 @@ xtcp_unload() {
 # defaults unless the test changes them.
 netns_pair() {
 	local a=$1 b=$2 x=${3:-1}
-	ip netns add "$a" || return 1
-	ip netns add "$b" || return 1
+	# One ip per namespace: every exec costs under TCG.
 	_ns_list+=("$a" "$b")
-	ip -n "$a" link add veth0 type veth peer name veth0 netns "$b" || return 1
-	ip -n "$a" link set lo up
-	ip -n "$b" link set lo up
-	ip -n "$a" addr add "10.$x.0.1/24" dev veth0
-	ip -n "$b" addr add "10.$x.0.2/24" dev veth0
-	ip -n "$a" addr add "fd00:$x::1/64" dev veth0 nodad
-	ip -n "$b" addr add "fd00:$x::2/64" dev veth0 nodad
-	ip -n "$a" link set veth0 up
-	ip -n "$b" link set veth0 up
+	ip -batch - <<-EOF || return 1
+	netns add $a
+	netns add $b
+	EOF
+	ip -n "$a" -batch - <<-EOF || return 1
+	link add veth0 type veth peer name veth0 netns $b
+	link set lo up
+	addr add 10.$x.0.1/24 dev veth0
+	addr add fd00:$x::1/64 dev veth0 nodad
+	link set veth0 up
+	EOF
+	ip -n "$b" -batch - <<-EOF || return 1
+	link set lo up
+	addr add 10.$x.0.2/24 dev veth0
+	addr add fd00:$x::2/64 dev veth0 nodad
+	link set veth0 up
+	EOF
+}
+
+# veth_mac NS: the MAC address of veth0 in NS (without ip netns exec,
+# which sets up a mount namespace: slow under TCG)
+veth_mac() {
+	[[ $(ip -n "$1" -o link show veth0) =~ link/ether\ ([0-9a-f:]+) ]] &&
+		echo "${BASH_REMATCH[1]}"
+}
+
+# peer_link SUT PEER X: the link of the scripted-peer scripts (peer.py):
+# netns_pair SUT PEER X, then 10.X.0.9 and fd00:X::9 as static neighbours
+# of the SUT behind the peer's end of the veth.  The peer namespace does
+# not own .9 (and does not forward), so only peer.py answers for it.
+# Offloads off on the SUT: segments on the wire exactly as TCP cut them.
+# Sets sut_mac and peer_mac.
+peer_link() {
+	local sut=$1 peer=$2 x=$3
+	netns_pair "$sut" "$peer" "$x" || return 1
+	sut_mac=$(veth_mac "$sut")
+	peer_mac=$(veth_mac "$peer")
+	[ -n "$sut_mac" ] && [ -n "$peer_mac" ] || return 1
+	ip -n "$sut" -batch - <<-EOF
+	neigh replace 10.$x.0.9 lladdr $peer_mac dev veth0 nud permanent
+	neigh replace fd00:$x::9 lladdr $peer_mac dev veth0 nud permanent
+	EOF
+	ip netns exec "$sut" ethtool -K veth0 tso off gso off gro off >/dev/null 2>&1
+	return 0
 }
 
 cleanup_netns() {
@@ -138,6 +186,28 @@ cleanup_netns() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	_ns_list=()
+}
+
+# nap SECONDS: sleep without fork and exec, which cost hundreds of
+# milliseconds each under TCG (a read that times out on a pipe nobody
+# writes to).
+exec {_nap_fd}<> <(:)
+nap() {
+	read -r -t "$1" -u "$_nap_fd" _
+	return 0
+}
+
+# ss_wait N NS FILTER...: wait (20 s at most) until at least N TCP
+# sockets of NS match the ss filter, e.g. servers listening: polling, not
+# a fixed sleep, which is either too long or too short under emulation.
+ss_wait() {
+	local n=$1 ns=$2 i
+	shift 2
+	for i in $(seq 1 100); do
+		[ "$(ip netns exec "$ns" ss -Htn "$@" | wc -l)" -ge "$n" ] && return 0
+		nap 0.2
+	done
+	return 1
 }
 
 # A kernel counter from /proc/net/snmp or netstat, e.g. snmp_get Icmp OutDestUnreachs

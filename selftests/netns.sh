@@ -38,7 +38,7 @@ for i in $(seq 1 5); do
 	ip netns exec "xtcp-live$i" "$XTCP_BIN/socket_api" hold 2 >/dev/null &
 	pids+=($!)
 done
-sleep 0.5
+nap 0.5
 for i in $(seq 1 5); do ip netns del "xtcp-live$i"; done
 rc=0
 for p in "${pids[@]}"; do wait "$p" || rc=1; done
@@ -50,6 +50,6 @@ for i in $(seq 1 "$CHURN"); do
 	ip netns add xtcp-churn && ip netns del xtcp-churn || ok_churn=0
 done
 check "$CHURN rounds of namespace create/destroy" test "$ok_churn" = 1
-sleep 1
+nap 1
 check "rmmod after namespace churn" rmmod xtcp
 finish

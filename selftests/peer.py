@@ -20,7 +20,6 @@ pass; 253: xtcp) and prints TAP.  A case whose SUT socket cannot even be
 set up (EOPNOTSUPP, EPROTONOSUPPORT from xtcp) is a SKIP.
 """
 import argparse
-import ctypes
 import errno
 import os
 import random
@@ -30,30 +29,24 @@ import struct
 import sys
 import time
 
-from scapy.layers.inet import IP, TCP
-from scapy.layers.inet6 import IPv6
-from scapy.layers.l2 import Ether
+sys.dont_write_bytecode = True	# keep the checkout clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# pylint: disable=wrong-import-position
+from nstap import IPPROTO_XTCP, TCP_INFO, T, setns  # noqa: E402,F401
 
-IPPROTO_XTCP = 253
+# scapy imports the cryptography package for TLS layers these cases never
+# use; without it scapy starts in about half the time, which is most of a
+# scripted-peer script's fixed cost in the debug kernel under emulation.
+sys.modules.setdefault('cryptography', None)
+from scapy.layers.inet import IP, TCP  # noqa: E402
+from scapy.layers.inet6 import IPv6  # noqa: E402
+from scapy.layers.l2 import Ether  # noqa: E402
+
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
-CLONE_NEWNET = 0x40000000
-TCP_INFO = 11
 STATES = {1: 'ESTABLISHED', 2: 'SYN_SENT', 3: 'SYN_RECV', 4: 'FIN_WAIT1',
           5: 'FIN_WAIT2', 6: 'TIME_WAIT', 7: 'CLOSE', 8: 'CLOSE_WAIT',
           9: 'LAST_ACK', 10: 'LISTEN', 11: 'CLOSING'}
-
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def setns(name):
-    fd = os.open('/run/netns/' + name, os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            e = ctypes.get_errno()
-            raise OSError(e, 'setns %s: %s' % (name, os.strerror(e)))
-    finally:
-        os.close(fd)
 
 
 class Skip(Exception):
@@ -66,40 +59,6 @@ class Fail(Exception):
 
 def u32(x):
     return x & 0xffffffff
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-        self.prefix = ''
-
-    def ok(self, cond, name, detail=''):
-        self.n += 1
-        if cond:
-            print('ok %d %s%s' % (self.n, self.prefix, name))
-        else:
-            self.failed += 1
-            print('not ok %d %s%s' % (self.n, self.prefix, name))
-            if detail:
-                for line in str(detail).splitlines():
-                    print('# ' + line)
-        sys.stdout.flush()
-        return cond
-
-    def skip(self, name, why):
-        self.n += 1
-        print('ok %d %s # SKIP %s' % (self.n, (self.prefix + name).rstrip(': '),
-                                      why))
-        sys.stdout.flush()
-
-    def diag(self, msg):
-        for line in str(msg).splitlines():
-            print('# ' + line)
-        sys.stdout.flush()
-
-
-T = Tap()
 
 
 def optnames(seg):
@@ -656,38 +615,68 @@ CASES = [
 ]
 
 
-def main():
+def peer_args(x=8):
+    """The command line every scripted-peer script shares: the link."""
     ap = argparse.ArgumentParser()
     ap.add_argument('--sut', required=True)
     ap.add_argument('--peer', required=True)
     ap.add_argument('--sut-mac', required=True)
     ap.add_argument('--peer-mac', required=True)
-    ap.add_argument('-x', type=int, default=8)
+    ap.add_argument('-x', type=int, default=x)
+    return ap
+
+
+def run_case(env, prefix, fn, fam, proto, timed=False):
+    """One case for one stack and family: its results are named after
+    @prefix; Skip, Fail and socket errors become results too."""
+    T.prefix = prefix
+    env.drain()
+    t0 = time.time()
+    try:
+        fn(env, fam, proto)
+    except Skip as e:
+        T.skip('', str(e))
+    except Fail as e:
+        T.ok(False, 'setup', str(e))
+    except OSError as e:
+        T.ok(False, 'socket error', repr(e))
+    if timed:
+        T.diag('%s took %.1f s' % (prefix.rstrip(': '), time.time() - t0))
+
+
+def run_cases(env, cases, protos, families, only=(), timed=False):
+    """Every case of @cases (name, fn) not excluded by @only, for every
+    protocol (native first: it validates the expectations) and family."""
+    for proto in [int(x) for x in protos.split(',')]:
+        pname = 'xtcp' if proto == IPPROTO_XTCP else 'tcp'
+        for fam in [int(x) for x in families.split(',')]:
+            for name, fn in cases:
+                if only and name not in only:
+                    continue
+                run_case(env, 'v%d %s %s: ' % (fam, pname, name), fn, fam,
+                         proto, timed)
+
+
+def matrix_main(cases, x):
+    """main() of a script of cases run for each stack and family."""
+    ap = peer_args(x)
     ap.add_argument('--protos', default='0,253')
     ap.add_argument('--families', default='4,6')
     ap.add_argument('cases', nargs='*')
     a = ap.parse_args()
     env = Env(a)
     print('TAP version 13')
-    for proto in [int(x) for x in a.protos.split(',')]:
-        pname = 'xtcp' if proto == IPPROTO_XTCP else 'tcp'
-        for fam in [int(x) for x in a.families.split(',')]:
-            for name, fn in CASES:
-                if a.cases and name not in a.cases:
-                    continue
-                T.prefix = 'v%d %s %s: ' % (fam, pname, name)
-                env.drain()
-                try:
-                    fn(env, fam, proto)
-                except Skip as e:
-                    T.skip('', str(e))
-                except Fail as e:
-                    T.ok(False, 'setup', str(e))
-                except OSError as e:
-                    T.ok(False, 'socket error', repr(e))
-    print('1..%d' % T.n)
-    return 1 if T.failed else 0
+    run_cases(env, cases, a.protos, a.families, a.cases)
+    return T.plan()
+
+
+def exit_now(rc):
+    """Exit without the interpreter's teardown of scapy's modules:
+    seconds under emulation, for nothing (the kernel closes the
+    sockets)."""
+    sys.stdout.flush()
+    os._exit(rc)
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    exit_now(matrix_main(CASES, 8))

@@ -23,7 +23,6 @@ when.  Native TCP runs each case first and must pass it.
   dupack-no-sack      without SACK, the third duplicate ACK (not the
                       first or second) triggers the fast retransmit
 """
-import argparse
 import errno
 import os
 import select
@@ -34,8 +33,8 @@ import time
 
 sys.dont_write_bytecode = True	# keep the checkout clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer import (T, Env, Peer, Fail, Skip, IPPROTO_XTCP, TCP,  # noqa: E402
-                  handshake_in, u32)
+from peer import (T, Peer, IPPROTO_XTCP, TCP,  # noqa: E402
+                  exit_now, handshake_in, matrix_main, u32)
 
 TCP_CONGESTION = 13
 TCP_INFO = 11
@@ -474,38 +473,5 @@ CASES = [
 ]
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--sut', required=True)
-    ap.add_argument('--peer', required=True)
-    ap.add_argument('--sut-mac', required=True)
-    ap.add_argument('--peer-mac', required=True)
-    ap.add_argument('-x', type=int, default=8)
-    ap.add_argument('--protos', default='0,253')
-    ap.add_argument('--families', default='4,6')
-    ap.add_argument('cases', nargs='*')
-    a = ap.parse_args()
-    env = Env(a)
-    print('TAP version 13')
-    for proto in [int(x) for x in a.protos.split(',')]:
-        pname = 'xtcp' if proto == IPPROTO_XTCP else 'tcp'
-        for fam in [int(x) for x in a.families.split(',')]:
-            for name, fn in CASES:
-                if a.cases and name not in a.cases:
-                    continue
-                T.prefix = 'v%d %s %s: ' % (fam, pname, name)
-                env.drain()
-                try:
-                    fn(env, fam, proto)
-                except Skip as e:
-                    T.skip('', str(e))
-                except Fail as e:
-                    T.ok(False, 'setup', str(e))
-                except OSError as e:
-                    T.ok(False, 'socket error', repr(e))
-    print('1..%d' % T.n)
-    return 1 if T.failed else 0
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    exit_now(matrix_main(CASES, 8))

@@ -40,13 +40,7 @@ else
 fi
 
 # --- scripted peer ---
-netns_pair "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
-sut_mac=$(ip netns exec "$SUT" cat /sys/class/net/veth0/address)
-peer_mac=$(ip netns exec "$PEER" cat /sys/class/net/veth0/address)
-ip -n "$SUT" neigh replace "10.$X.0.9" lladdr "$peer_mac" dev veth0 nud permanent
-ip -n "$SUT" neigh replace "fd00:$X::9" lladdr "$peer_mac" dev veth0 nud permanent
-# Segments on the wire exactly as TCP cut them.
-ip netns exec "$SUT" ethtool -K veth0 tso off gso off gro off >/dev/null 2>&1
+peer_link "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
 # An RTO of at least 1 s towards the peer (both stacks honour the route's
 # rto_min), so that a slow scripted peer under emulation never races the
 # RTO: every reaction checked here must come long before it.
@@ -60,7 +54,7 @@ if xtcp_debug_kernel && [ "$protos" != 0 ]; then
 	protos=$IPPROTO_XTCP
 	cases=${REC_CASES:-"congestion-control sack-scoreboard tlp"}
 fi
-run_tap "recovery" /usr/bin/python3 "$XTCP_TOP/selftests/recovery.py" \
+run_tap "recovery" /usr/bin/python3 -S "$XTCP_TOP/selftests/recovery.py" \
 	--sut "$SUT" --peer "$PEER" --sut-mac "$sut_mac" --peer-mac "$peer_mac" \
 	-x "$X" --protos "${REC_PROTOS:-$protos}" --families "$families" \
 	$cases

@@ -22,7 +22,6 @@ Counters: read from /proc/net/netstat (native) and /proc/net/xtcp/snmp
 (xtcp) in the SUT namespace; where the xtcp file does not exist yet the
 counter check is a SKIP that says so.
 """
-import argparse
 import os
 import socket
 import sys
@@ -32,9 +31,9 @@ import time
 sys.dont_write_bytecode = True	# the checkout is shared with the host
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position
-from peer import (IPPROTO_XTCP, TCP, Env, Fail, Peer, Skip, T, flags_of,
-                  fmt, handshake_in, optdict, syn_opts, u32, SYN_OFFERS,
-                  tcp_state)
+from peer import (IPPROTO_XTCP, TCP, Env, Fail, Peer, T, exit_now,
+                  flags_of, fmt, handshake_in, optdict, peer_args, run_case,
+                  syn_opts, u32, SYN_OFFERS, tcp_state)
 
 
 def counter(proto, key):
@@ -602,12 +601,7 @@ QUICK = ['paws', 'dsack', 'sack-holes', 'wscale14-announce', 'option-zoo']
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--sut', required=True)
-    ap.add_argument('--peer', required=True)
-    ap.add_argument('--sut-mac', required=True)
-    ap.add_argument('--peer-mac', required=True)
-    ap.add_argument('-x', type=int, default=13)
+    ap = peer_args(13)
     ap.add_argument('--combos', default='tcp:4:quick,xtcp:4,xtcp:6:quick',
                     help='stack:family[:quick], quick: %s' % ' '.join(QUICK))
     ap.add_argument('cases', nargs='*')
@@ -625,21 +619,10 @@ def main():
                 continue
             if quick and name not in QUICK:
                 continue
-            T.prefix = 'v%s %s %s: ' % (fam, pname, name)
-            env.drain()
-            t0 = time.time()
-            try:
-                fn(env, int(fam), proto)
-            except Skip as e:
-                T.skip('', str(e))
-            except Fail as e:
-                T.ok(False, 'setup', str(e))
-            except OSError as e:
-                T.ok(False, 'socket error', repr(e))
-            T.diag('%s%.1f s' % (T.prefix, time.time() - t0))
-    print('1..%d' % T.n)
-    return 1 if T.failed else 0
+            run_case(env, 'v%s %s %s: ' % (fam, pname, name), fn, int(fam),
+                     proto, timed=True)
+    return T.plan()
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    exit_now(main())

@@ -26,16 +26,10 @@ if ! xtcp_load; then
 	skip "xtcp cases" "xtcp.ko did not load"
 	combos=$(echo "$combos" | tr ',' '\n' | grep -v '^xtcp:' | paste -sd,)
 fi
-netns_pair "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
-sut_mac=$(ip netns exec "$SUT" cat /sys/class/net/veth0/address)
-peer_mac=$(ip netns exec "$PEER" cat /sys/class/net/veth0/address)
-# .9 is the scripted peer: only peer.py answers for it (see scripted.sh).
-ip -n "$SUT" neigh replace "10.$X.0.9" lladdr "$peer_mac" dev veth0 nud permanent
-ip -n "$SUT" neigh replace "fd00:$X::9" lladdr "$peer_mac" dev veth0 nud permanent
-ip netns exec "$SUT" ethtool -K veth0 tso off gso off gro off >/dev/null 2>&1
+peer_link "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
 
 [ -n "$combos" ] &&
-run_tap "recovery" /usr/bin/python3 "$XTCP_TOP/selftests/recovery_peer.py" \
+run_tap "recovery" /usr/bin/python3 -S "$XTCP_TOP/selftests/recovery_peer.py" \
 	--sut "$SUT" --peer "$PEER" --sut-mac "$sut_mac" --peer-mac "$peer_mac" \
 	-x "$X" --combos "$combos" "$@"
 finish

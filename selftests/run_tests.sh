@@ -5,23 +5,46 @@
 # every case of every test script, prefixed with the script's name.
 #
 #   run_tests.sh [TEST...]     default: every test listed in TESTS
+#   run_tests.sh --list        print that list
 #
 # XTCP_KO names the module built for the running kernel.
 # A script that dies, times out or reports no cases is a failure.
+#
+# Inside scripts/vm (XTCP_OUT set) each result is also written, with the
+# seconds since its script started, to $XTCP_OUT/case-times.txt: where
+# the time of a run goes.
 cd "$(dirname "$0")" || exit 1
 TESTS=${TESTS:-"socket_create.sh netns.sh load_unload.sh conn.sh scripted.sh programs.sh churn.sh tw_reuse.sh syncookies.sh control.sh recovery.sh impaired.sh recovery_peer.sh slow_reader.sh pmtu.sh mib.sh"}
 case "$(uname -r)" in
 *xtcp-debug*) TIMEOUT=${TEST_TIMEOUT:-1800} ;;
 *) TIMEOUT=${TEST_TIMEOUT:-600} ;;
 esac
+# --list: the default list, for scripts/check to split among VMs
+[ "${1:-}" = --list ] && { echo $TESTS; exit 0; }
 [ $# -gt 0 ] && TESTS="$*"
 
+# The modules as the guest loads them: copies on tmpfs without debug
+# info (the stock build's xtcp.ko is 11 MB with it, read over 9p at every
+# insmod, 50 times in load_unload.sh alone).
+if [ -f "${XTCP_KO:-}" ]; then
+	kodir=$(mktemp -d /tmp/xtcp-ko.XXXXXX)
+	for f in "${XTCP_KO%/*}"/*.ko; do
+		case "$f" in *_test.ko) continue ;; esac
+		strip --strip-debug -o "$kodir/${f##*/}" "$f" 2>/dev/null ||
+			cp "$f" "$kodir/"
+	done
+	export XTCP_KO=$kodir/${XTCP_KO##*/}
+fi
+
+TIMES=/dev/null
+[ -n "${XTCP_OUT:-}" ] && [ -d "$XTCP_OUT" ] && TIMES=$XTCP_OUT/case-times.txt
 n=0
 failed=0
 echo "TAP version 13"
+exec 9>>"$TIMES"
 for t in $TESTS; do
 	echo "# === $t"
-	start=$(date +%s)
+	start=$SECONDS
 	cases=0
 	sfailed=0
 	rc=
@@ -46,18 +69,20 @@ for t in $TESTS; do
 			[ "$st" = "not ok" ] && failed=$((failed + 1)) &&
 				sfailed=$((sfailed + 1))
 			echo "$st $n ${t%.sh}: $rest"
+			echo "$((SECONDS - start)) $st ${t%.sh}: $rest" >&9
 			;;
 		"TAP version"* | "1.."*) ;;
 		"exit-status "*) rc=${line#exit-status } ;;
 		*) echo "# $line" ;;
 		esac
-	done < <(timeout -k 5 "$TIMEOUT" "./$t" 2>&1; echo "exit-status $?")
+	done < <(timeout -k 5 "$TIMEOUT" "./$t" 2>&1 9>&-; echo "exit-status $?")
 	if [ "$cases" = 0 ] || [ "${rc:-1}" = 124 ] ||
 	   { [ "${rc:-1}" != 0 ] && [ "$sfailed" = 0 ]; }; then
 		n=$((n + 1)); failed=$((failed + 1))
 		echo "not ok $n ${t%.sh}: script ended (exit $rc) after $cases cases"
 	fi
-	echo "# $t took $(($(date +%s) - start))s"
+	echo "# $t took $((SECONDS - start))s"
+	echo "$((SECONDS - start)) end $t" >&9
 	# Leave nothing behind for the next script.
 	rmmod xtcp_diag 2>/dev/null
 	rmmod xtcp 2>/dev/null

@@ -21,18 +21,9 @@ if xtcp_load; then
 else
 	skip "xtcp cases" "xtcp.ko did not load"
 fi
-netns_pair "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
-sut_mac=$(ip netns exec "$SUT" cat /sys/class/net/veth0/address)
-peer_mac=$(ip netns exec "$PEER" cat /sys/class/net/veth0/address)
-# .9 is the scripted peer: the SUT reaches it through a static neighbour,
-# the peer namespace does not own it (and does not forward), so only
-# peer.py answers.
-ip -n "$SUT" neigh replace "10.$X.0.9" lladdr "$peer_mac" dev veth0 nud permanent
-ip -n "$SUT" neigh replace "fd00:$X::9" lladdr "$peer_mac" dev veth0 nud permanent
-# Segments on the wire exactly as TCP cut them.
-ip netns exec "$SUT" ethtool -K veth0 tso off gso off gro off >/dev/null 2>&1
+peer_link "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
 
-run_tap "peer" /usr/bin/python3 "$XTCP_TOP/selftests/peer.py" \
+run_tap "peer" /usr/bin/python3 -S "$XTCP_TOP/selftests/peer.py" \
 	--sut "$SUT" --peer "$PEER" --sut-mac "$sut_mac" --peer-mac "$peer_mac" \
 	-x "$X" --protos "$protos"
 finish

@@ -19,7 +19,6 @@ nothing for --stall seconds, then drains.  Each connection must:
     left but the client's TIME_WAIT.
 """
 import argparse
-import ctypes
 import hashlib
 import os
 import socket
@@ -27,48 +26,13 @@ import sys
 import threading
 import time
 
-IPPROTO_XTCP = 253
-CLONE_NEWNET = 0x40000000
-TCP_INFO = 11
-libc = ctypes.CDLL(None, use_errno=True)
-N = 0
-FAILED = 0
-LOCK = threading.Lock()
+sys.dont_write_bytecode = True	# keep the checkout clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# pylint: disable=wrong-import-position
+from nstap import IPPROTO_XTCP, T, setns  # noqa: E402
 
-
-def tap(cond, msg, detail=''):
-    global N, FAILED
-    with LOCK:
-        N += 1
-        if not cond:
-            FAILED += 1
-        print('%sok %d %s' % ('' if cond else 'not ', N, msg))
-        if detail and not cond:
-            for line in str(detail).splitlines():
-                print('# ' + line)
-        sys.stdout.flush()
-
-
-def diag(msg):
-    with LOCK:
-        print('# ' + msg)
-        sys.stdout.flush()
-
-
-def setns(name):
-    fd = os.open('/run/netns/' + name, os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), 'setns ' + name)
-    finally:
-        os.close(fd)
-
-
-def tcp_state(s):
-    try:
-        return s.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 104)[0]
-    except OSError:
-        return -1
+tap = T.ok
+diag = T.diag
 
 
 def chunk(i, base):
@@ -219,8 +183,7 @@ def main():
             tap(not bad, '%s: %s end closed cleanly (states left: %s)' %
                 (k.name, who, ' '.join(sorted(set(left))) or 'none'))
         break	# the namespaces are shared by all connections
-    print('1..%d' % N)
-    return 1 if FAILED else 0
+    return T.plan()
 
 
 if __name__ == '__main__':

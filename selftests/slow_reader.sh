@@ -55,11 +55,11 @@ for n in "10.$Y.0." "fd00:$Y::"; do
 done
 
 tmp=$(mktemp -d /tmp/xtcp-slow.XXXXXX)
-(/usr/bin/python3 "$XTCP_TOP/selftests/user_timeout.py" -C "$UA" -S "$UB" \
+(/usr/bin/python3 -S "$XTCP_TOP/selftests/user_timeout.py" -C "$UA" -S "$UB" \
 	-x "$Y" --stacks tcp,xtcp --families "$fams" >"$tmp/ut" 2>&1
  echo $? >"$tmp/ut.rc") &
 utpid=$!
-run_tap "slow reader" /usr/bin/python3 "$XTCP_TOP/selftests/slow_reader.py" \
+run_tap "slow reader" /usr/bin/python3 -S "$XTCP_TOP/selftests/slow_reader.py" \
 	-C "$A" -S "$B" -x "$X" --stall "$stall" --bytes "$bytes" \
 	--limit "$limit" --pairs "${SLOW_PAIRS:-xtcp:xtcp,xtcp:tcp,tcp:xtcp}" \
 	--families "$fams"

@@ -32,7 +32,6 @@ the counter checks are SKIPped, never passed.
 """
 import time
 _T0 = time.time()
-import argparse  # noqa: E402
 import errno  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
@@ -40,16 +39,11 @@ import socket  # noqa: E402
 import struct  # noqa: E402
 import sys  # noqa: E402
 
-# scapy imports the cryptography package for TLS layers these cases never
-# use; without it scapy starts in about half the time, which is most of
-# this script's fixed cost in the debug kernel under emulation.
-sys.modules.setdefault('cryptography', None)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import peer  # noqa: E402
-from peer import (IPPROTO_XTCP, TCP, Env, Fail, Peer, Skip,  # noqa: E402
-                  flags_of, fmt, optdict, optnames, setns, u32)
+from peer import (IPPROTO_XTCP, TCP, Env, Fail, Peer, T,  # noqa: E402
+                  exit_now, flags_of, fmt, optdict, optnames, peer_args,
+                  run_case, setns, u32)
 
-T = peer.T
 ARGS = None
 
 # Cookie MSS tables (Linux's, and xtcp's): the largest entry <= the MSS.
@@ -511,12 +505,7 @@ CASES = [
 
 def main():
     global ARGS
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--sut', required=True)
-    ap.add_argument('--peer', required=True)
-    ap.add_argument('--sut-mac', required=True)
-    ap.add_argument('--peer-mac', required=True)
-    ap.add_argument('-x', type=int, default=13)
+    ap = peer_args(13)
     ap.add_argument('--protos', default='0,253')
     ap.add_argument('--families', default='4,6')
     ap.add_argument('--flood', type=int, default=200)
@@ -537,30 +526,14 @@ def main():
             for name, fn in CASES:
                 if a.cases and name not in a.cases:
                     continue
-                T.prefix = 'v%d %s %s: ' % (fam, pname, name)
-                env.drain()
-                t0 = time.time()
-                try:
-                    fn(env, fam, proto)
-                except Skip as e:
-                    T.skip('', str(e))
-                except Fail as e:
-                    T.ok(False, 'setup', str(e))
-                except OSError as e:
-                    T.ok(False, 'socket error', repr(e))
-                T.diag('%s took %.1f s' % (T.prefix.rstrip(': '),
-                                           time.time() - t0))
+                run_case(env, 'v%d %s %s: ' % (fam, pname, name), fn, fam,
+                         proto, timed=True)
             try:
                 set_syncookies(proto, 1)
             except OSError:
                 pass
-    print('1..%d' % T.n)
-    return 1 if T.failed else 0
+    return T.plan()
 
 
 if __name__ == '__main__':
-    rc = main()
-    sys.stdout.flush()
-    # Skip the interpreter's teardown of scapy's modules: seconds under
-    # emulation, for nothing (the kernel closes the sockets).
-    os._exit(rc)
+    exit_now(main())

@@ -29,24 +29,12 @@ else
 	skip "xtcp cases" "xtcp.ko did not load"
 fi
 [ -n "$protos" ] || { fail "nothing to test"; finish; }
-netns_pair "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
-# As few commands as can be: each costs seconds in the debug kernel.
-mac() {
-	[[ $(ip -n "$1" -o link show veth0) =~ link/ether\ ([0-9a-f:]+) ]] &&
-		echo "${BASH_REMATCH[1]}"
-}
-sut_mac=$(mac "$SUT")
-peer_mac=$(mac "$PEER")
-[ -n "$sut_mac" ] && [ -n "$peer_mac" ] || { fail "veth addresses"; finish; }
-# .9 / ::9 is the scripted peer (see scripted.sh); .2 / ::2 the real client.
-ip -n "$SUT" -batch - <<EOF
-neigh replace 10.$X.0.9 lladdr $peer_mac dev veth0 nud permanent
-neigh replace fd00:$X::9 lladdr $peer_mac dev veth0 nud permanent
-EOF
-ip netns exec "$SUT" ethtool -K veth0 tso off gso off gro off >/dev/null 2>&1
+# .9 / ::9 is the scripted peer (see lib.sh's peer_link); .2 / ::2 the
+# real client.
+peer_link "$SUT" "$PEER" "$X" || { fail "netns setup"; finish; }
 
 diag "setup took ${SECONDS}s"
-run_tap "cookies" /usr/bin/python3 "$XTCP_TOP/selftests/syncookies.py" \
+run_tap "cookies" /usr/bin/python3 -S "$XTCP_TOP/selftests/syncookies.py" \
 	--sut "$SUT" --peer "$PEER" --sut-mac "$sut_mac" --peer-mac "$peer_mac" \
 	-x "$X" --protos "$protos" --flood "$flood"
 diag "cases done at ${SECONDS}s"

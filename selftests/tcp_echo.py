@@ -52,7 +52,7 @@ def client(addr, port, stopfile):
             print('client: mismatch at %d: %r' % (n, back), file=sys.stderr)
             return 1
         n += 1
-        time.sleep(0.02)
+        time.sleep(0.05)
     s.close()
     print('client: %d round trips' % n)
     return 0 if n > 0 else 1

@@ -22,10 +22,11 @@ ip netns exec "$A" sysctl -qw net.ipv4.tcp_tw_reuse=1
 # goes to TIME_WAIT.  Each run has its own server port and its own single
 # ephemeral port, so that no run meets another's TIME_WAIT.
 for p in 7100 7102; do
-	ip netns exec "$B" python3 "$XTCP_TOP/selftests/tcp_echo.py" server "10.$X.0.2" $p &
-	ip netns exec "$B" python3 "$XTCP_TOP/selftests/tcp_echo.py" server "fd00:$X::2" $((p + 1)) &
+	ip netns exec "$B" python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server "10.$X.0.2" $p &
+	ip netns exec "$B" python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server "fd00:$X::2" $((p + 1)) &
 done
-sleep 1
+ss_wait 4 "$B" state listening '( sport = 7100 or sport = 7101 or sport = 7102 or sport = 7103 )' ||
+	diag "echo servers not all listening after 20 s"
 
 lport=40000
 stacks="0:/proc/sys/net/ipv4:7100"
@@ -42,7 +43,7 @@ for st in $stacks; do
 		[ "$fam" = v4 ] || port=$((port + 1))
 		lport=$((lport + 1))
 		ip netns exec "$A" sysctl -qw net.ipv4.ip_local_port_range="$lport $lport"
-		run_tap "$name $fam" ip netns exec "$A" python3 \
+		run_tap "$name $fam" ip netns exec "$A" python3 -S \
 			"$XTCP_TOP/selftests/tw_reuse.py" "$proto" "$addr" "$port" \
 			"$dir" "$lport"
 		ip netns exec "$A" sysctl -qw net.ipv4.tcp_tw_reuse=1

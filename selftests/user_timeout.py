@@ -30,7 +30,6 @@ The first RTO retransmission is seen as tcpi_retransmits turning 1
 of the prediction (timers run late under emulation).
 """
 import argparse
-import ctypes
 import errno
 import os
 import socket
@@ -39,48 +38,15 @@ import subprocess
 import sys
 import time
 
-IPPROTO_XTCP = 253
-CLONE_NEWNET = 0x40000000
-TCP_INFO = 11
+sys.dont_write_bytecode = True	# keep the checkout clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# pylint: disable=wrong-import-position
+from nstap import (IPPROTO_XTCP, TCP_INFO, T, setns,  # noqa: E402
+                   tcp_state_num as tcp_state)
+
 TCP_USER_TIMEOUT = 18
-libc = ctypes.CDLL(None, use_errno=True)
-N = 0
-FAILED = 0
-
-
-def tap(cond, msg, detail=''):
-    global N, FAILED
-    N += 1
-    if not cond:
-        FAILED += 1
-    print('%sok %d %s' % ('' if cond else 'not ', N, msg))
-    if detail and not cond:
-        for line in str(detail).splitlines():
-            print('# ' + line)
-    sys.stdout.flush()
-
-
-def skip(msg, why):
-    global N
-    N += 1
-    print('ok %d %s # SKIP %s' % (N, msg, why))
-    sys.stdout.flush()
-
-
-def setns(name):
-    fd = os.open('/run/netns/' + name, os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), 'setns ' + name)
-    finally:
-        os.close(fd)
-
-
-def tcp_state(s):
-    try:
-        return s.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 104)[0]
-    except OSError:
-        return -1
+tap = T.ok
+skip = T.skip
 
 
 def main():
@@ -213,8 +179,7 @@ def main():
     for path, v in saved.items():
         with open(path, 'w') as f:
             f.write(v)
-    print('1..%d' % N)
-    return 1 if FAILED else 0
+    return T.plan()
 
 
 if __name__ == '__main__':
