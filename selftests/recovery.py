@@ -464,8 +464,37 @@ def case_dupack(env, fam, proto):
     close(p, ls, a)
 
 
+def case_clean_reordering(env, fam, proto):
+    """A loss-free exchange shows no reordering: tcpi_reordering stays
+    at net.ipv4.tcp_reordering's default (3).  xtcp once took the
+    handshake's ACK for reordering of 2^31 bytes whenever its ISN was in
+    the upper half of the sequence space, and went to tcp_max_reordering
+    (300): so go on until at least two such ISNs were tried."""
+    seen, upper, worst = 0, 0, []
+    while seen < 20 and (upper < 2 or seen < 4):
+        p, ls, a, mss, base = setup_sender(env, fam, proto)
+        a.send(b'c' * (2 * mss))
+        got = take(p, 2 * mss)
+        top = max([0] + [u32(g.seq - base) + g.len for g in got])
+        ack(p, base + top)
+        quiet(p, 0.05)
+        b = a.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 104)
+        reo = struct.unpack_from('=I', b, 88)[0]
+        seen += 1
+        if u32(base - 1) >= 1 << 31:
+            upper += 1
+        if reo != 3:
+            worst.append((u32(base - 1), reo))
+        close(p, ls, a)
+    T.ok(upper >= 2 and not worst,
+         'no reordering on a clean path: tcpi_reordering 3 on %d '
+         'connections, %d with an ISN >= 2^31' % (seen, upper),
+         'ISN, reordering: %s' % worst)
+
+
 CASES = [
     ('congestion-control', case_cc),
+    ('clean-reordering', case_clean_reordering),
     ('sack-scoreboard', case_sack),
     ('rack-lost-retrans', case_rack_lost_retrans),
     ('tlp', case_tlp),
