@@ -211,6 +211,20 @@ bool xtcp_oow_rate_limited(struct net *net, u32 *last_oow_ack_time);
 
 /* input.c */
 void xtcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
+
+/* ack.c: what xtcp_ack() made of an ACK field. */
+enum {
+	XTCP_ACK_OK = 0,
+	XTCP_ACK_OLD = 1,	/* before snd_una: ignore the ACK field */
+	XTCP_ACK_UNSENT = -1,	/* acknowledges what was never sent */
+	XTCP_ACK_TOO_OLD = -2,	/* older than a window: RFC 5961 5.2 */
+};
+
+int xtcp_ack(struct sock *sk, struct sk_buff *skb,
+	     const struct xtcp_rx_options *opt);
+void xtcp_sndbuf_expand(struct sock *sk);
+void xtcp_store_ts_recent(struct tcp_sock *tp,
+			  const struct xtcp_rx_options *opt, u32 seq);
 void xtcp_reset(struct sock *sk);
 void xtcp_done_with_error(struct sock *sk, int err);
 bool xtcp_check_csum(struct sk_buff *skb, int family);
