@@ -30,6 +30,7 @@ import errno
 import functools
 import json
 import os
+import select
 import socket
 import struct
 import subprocess
@@ -550,10 +551,14 @@ def find(lst, **kw):
 
 
 def monitor(ns):
+    """xtcpctl monitor in @ns, once it has joined the events group (its
+    one line on stderr says so; a loaded host can take seconds)."""
     setns(ns)
     m = subprocess.Popen([XTCPCTL, "-j", "monitor"], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True)
+                         stderr=subprocess.PIPE, text=True)
     MONS.append(m)
+    if select.select([m.stderr], [], [], 30)[0]:
+        m.stderr.readline()
     return m
 
 
@@ -570,7 +575,6 @@ def main():
     setns(SRV)
     mon = monitor(SRV)
     mon_c = monitor(CLI)
-    time.sleep(0.3)
 
     step("listeners")
     lsk = listener(P)

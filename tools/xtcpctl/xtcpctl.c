@@ -781,6 +781,8 @@ static int cmd_monitor(int argc, char **argv)
 	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &events_grp,
 				  sizeof(events_grp)) < 0)
 		die("join events group: %s", strerror(errno));
+	/* Scripts wait for this line: no event is missed after it. */
+	fputs("xtcpctl: monitoring xtcp events\n", stderr);
 	for (;;) {
 		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 		if (ret < 0) {
