@@ -1196,7 +1196,12 @@ static void case_poll(void)
 	close3(cfd, afd, lfd);
 }
 
-/* SO_RCVTIMEO and SO_SNDTIMEO: EAGAIN after the timeout. */
+/*
+ * SO_RCVTIMEO and SO_SNDTIMEO: EAGAIN after the timeout.  The kernel
+ * counts the timeout in jiffies from a jiffies value that lags the clock
+ * when a loaded host delays the guest's tick (CI saw native TCP return
+ * after 0.189 s of 0.2 s), hence the 30 ms of slack below.
+ */
 static void case_timeo(void)
 {
 	struct timeval tv = { 0, 200000 };
@@ -1216,7 +1221,7 @@ static void case_timeo(void)
 	t = now() - t;
 	tap(r < 0 && e == EAGAIN, "recv() times out with EAGAIN (%s)",
 	    r < 0 ? strerror(e) : "got data");
-	tap(t >= 0.19 && t < 2.0, "after the timeout (%.3f s)", t);
+	tap(t >= 0.17 && t < 2.0, "after the timeout (%.3f s)", t);
 
 	set_int(cfd, SOL_SOCKET, SO_SNDBUF, 16384);
 	tap(setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0,
@@ -1234,7 +1239,7 @@ static void case_timeo(void)
 	tap(r < 0 && e == EAGAIN,
 	    "send() into a full buffer times out with EAGAIN (%s after %lld bytes)",
 	    r < 0 ? strerror(e) : "no error", total);
-	tap(t >= 0.19 && t < 2.0, "after the timeout (%.3f s)", t);
+	tap(t >= 0.17 && t < 2.0, "after the timeout (%.3f s)", t);
 	close3(cfd, afd, lfd);
 }
 
