@@ -35,8 +35,8 @@ import time
 sys.dont_write_bytecode = True	# the checkout is shared with the host
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position
-from peer import (IPPROTO_XTCP, TCP, Env, Fail, Peer, Skip, T, fmt,
-                  handshake_in, u32)
+from peer import (IPPROTO_XTCP, TCP, Env, Fail, Peer, T, fmt,
+                  handshake_in, read_exact, run_case, u32)
 
 
 def counter(proto, key):
@@ -85,20 +85,6 @@ def send_data(p, pay, tsval=None):
     if tsval is not None:
         p.tsval = cur
     return p.tsval
-
-
-def read_exact(s, n, timeout=3.0):
-    s.settimeout(timeout)
-    out = b''
-    try:
-        while len(out) < n:
-            d = s.recv(n - len(out))
-            if not d:
-                break
-            out += d
-    except OSError:
-        pass
-    return out
 
 
 def close(p, ls, a):
@@ -281,16 +267,8 @@ def main():
                 continue
             if proto != IPPROTO_XTCP and name in XTCP_ONLY:
                 continue
-            T.prefix = 'v%s %s %s: ' % (fam, pname, name)
-            env.drain()
-            try:
-                fn(env, int(fam), proto)
-            except Skip as e:
-                T.skip('', str(e))
-            except Fail as e:
-                T.ok(False, 'setup', str(e))
-            except OSError as e:
-                T.ok(False, 'socket error', repr(e))
+            run_case(env, 'v%s %s %s: ' % (fam, pname, name), fn,
+                     int(fam), proto)
     print('1..%d' % T.n)
     return 1 if T.failed else 0
 

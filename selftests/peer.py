@@ -626,6 +626,21 @@ def peer_args(x=8):
     return ap
 
 
+def read_exact(s, n, timeout=3.0):
+    """Up to @n bytes from socket @s, less on EOF, error or @timeout."""
+    s.settimeout(timeout)
+    out = b''
+    try:
+        while len(out) < n:
+            d = s.recv(n - len(out))
+            if not d:
+                break
+            out += d
+    except OSError:
+        pass
+    return out
+
+
 def run_case(env, prefix, fn, fam, proto, timed=False):
     """One case for one stack and family: its results are named after
     @prefix; Skip, Fail and socket errors become results too."""

@@ -32,8 +32,8 @@ sys.dont_write_bytecode = True	# the checkout is shared with the host
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position
 from peer import (IPPROTO_XTCP, TCP, Env, Fail, Peer, T, exit_now,
-                  flags_of, fmt, handshake_in, optdict, peer_args, run_case,
-                  syn_opts, u32, SYN_OFFERS, tcp_state)
+                  flags_of, fmt, handshake_in, optdict, peer_args, read_exact,
+                  run_case, syn_opts, u32, SYN_OFFERS, tcp_state)
 
 
 def counter(proto, key):
@@ -61,20 +61,6 @@ def counter(proto, key):
                 if vals and vals[0] == w[0]:
                     return int(vals[w.index(key)])
     return None
-
-
-def read_exact(s, n, timeout=3.0):
-    s.settimeout(timeout)
-    out = b''
-    try:
-        while len(out) < n:
-            d = s.recv(n - len(out))
-            if not d:
-                break
-            out += d
-    except OSError:
-        pass
-    return out
 
 
 def sacks(seg):
