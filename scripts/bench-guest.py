@@ -20,13 +20,16 @@ B. xtcp loaded, each test run natively and then over xtcp, alternating
    full round trip; xtcp on both ends via xtcpize) and connections per
    second (bench-conn, which takes the protocol number).
 C. Lossy paths (issue 4), xtcp loaded, native and xtcp alternating run
-   by run, iperf3 bulk goodput with netem on the veth: "1 % loss, 20 ms
-   RTT" (10 ms delay each way, 1 % loss on the data direction) and "25 %
-   reordering" (25 % of data segments sent 5 ms ahead of the others).
-   Segmentation offloads (tso, gso) are off for this phase so that netem
-   loses and reorders single segments, not 64 KiB GSO super-packets.
-   Both stacks use cubic (net.ipv4.tcp_congestion_control, and
-   net.xtcp.tcp_congestion_control where xtcp has it).
+   by run, iperf3 bulk goodput through a router namespace with netem on
+   its egress: "1 % loss, 20 ms RTT" (10 ms delay each way, 1 % loss on
+   the data direction) and "25 % reordering" (25 % of data segments
+   sent 5 ms ahead of the others).  The router, not the sender, impairs
+   the path: native TCP hands the qdisc GSO super-packets even with the
+   device's tso and gso off (the kernel forces GSO for IPPROTO_TCP), so
+   netem on the sender's device dropped one super-packet of native's
+   where it dropped one segment of xtcp's.  Both stacks use cubic
+   (net.ipv4.tcp_congestion_control, and net.xtcp.tcp_congestion_control
+   where xtcp has it).
 
 Every row reports the median of each side, the ratio of the medians and
 the median of the per-pair ratios (each xtcp run against the native run
@@ -263,20 +266,22 @@ def fmt(v, unit):
     return '%.0f' % v
 
 
-# Phase C rows: name, netem on the data sender's side (ba), on the
-# receiver's side (bb).
+# Phase C rows: name, netem on the router's egress towards the receiver
+# (data), towards the sender (ACKs).
 LOSSY = [
     ('loss', 'bulk goodput, 1 % loss, 20 ms RTT',
      'delay 10ms loss 1% limit 10000', 'delay 10ms limit 10000'),
     ('reorder', 'bulk goodput, 25 % reordering',
      'delay 5ms reorder 25% 50% limit 10000', None),
 ]
+# Phase C path: client ca -- router cr -- server cb.
+LOSSY_SERVER = '10.9.2.2'
 
 
-def set_cc():
-    """cubic on both stacks in both namespaces; returns a description."""
+def set_cc(namespaces):
+    """cubic on both stacks in @namespaces; returns a description."""
     xcc = None
-    for ns in ('ba', 'bb'):
+    for ns in namespaces:
         sh('ip netns exec %s sysctl -qw net.ipv4.tcp_congestion_control='
            'cubic' % ns)
         out = sh('ip netns exec %s sysctl -qw net.xtcp.tcp_congestion_control'
@@ -288,35 +293,74 @@ def set_cc():
         'does not exist yet)')
 
 
+def lossy_setup():
+    """Client ca, router cr, server cb.  Native TCP builds GSO
+    super-packets whatever the device offers (sk_setup_caps() forces GSO
+    for IPPROTO_TCP) and they are cut into segments only after the
+    qdisc, so netem on the sender's own device would lose or reorder
+    whole super-packets of native's but single segments of xtcp's.  The
+    router receives segments (GRO off) and its netem acts on each."""
+    for c in ['ip netns add ca', 'ip netns add cr', 'ip netns add cb',
+              'ip -n ca link add veth0 type veth peer name veth1 netns cr',
+              'ip -n cb link add veth0 type veth peer name veth2 netns cr',
+              'ip -n ca addr add 10.9.1.1/24 dev veth0',
+              'ip -n cr addr add 10.9.1.2/24 dev veth1',
+              'ip -n cr addr add 10.9.2.1/24 dev veth2',
+              'ip -n cb addr add %s/24 dev veth0' % LOSSY_SERVER,
+              'ip -n ca link set veth0 up', 'ip -n cb link set veth0 up',
+              'ip -n cr link set veth1 up', 'ip -n cr link set veth2 up',
+              'ip -n ca link set lo up', 'ip -n cb link set lo up',
+              'ip -n cr link set lo up',
+              'ip -n ca route add default via 10.9.1.2',
+              'ip -n cb route add default via 10.9.2.1',
+              'ip netns exec cr sysctl -qw net.ipv4.ip_forward=1']:
+        sh(c)
+    for ns, dev in (('cr', 'veth1'), ('cr', 'veth2')):
+        sh('ip netns exec %s ethtool -K %s gro off' % (ns, dev),
+           check=False)
+
+
+def lossy_bulk(stack):
+    cmd = 'ip netns exec ca ' + wrap(stack, 'iperf3 -c %s -p %d -J -t %d' % (
+        LOSSY_SERVER, PORT[('bulk', stack)], DURATION))
+    for attempt in range(2):
+        out = ''
+        try:
+            out = sh(cmd, check=False, timeout=TIMEOUT)
+            js = json.loads(out[out.index('{'):])
+            return {'mbit': js['end']['sum_received']['bits_per_second']
+                    / 1e6}
+        except (ValueError, KeyError, subprocess.TimeoutExpired) as e:
+            log('%s lossy bulk failed (%s): %s' % (stack, type(e).__name__,
+                                                   out[-300:]))
+            time.sleep(2)
+    return None
+
+
 def lossy(res):
     """Phase C: returns the congestion-control description."""
-    for ns in ('ba', 'bb'):
-        sh('ip netns exec %s ethtool -K veth0 tso off gso off' % ns)
-    cc = set_cc()
-    log('C: ' + cc)
-    srv = [start_server('bb', wrap(stack, 'iperf3 -s -p %d'
+    lossy_setup()
+    cc = set_cc(('ca', 'cb'))
+    log('C: ' + cc + '; path ca - router cr - cb, netem on the router')
+    srv = [start_server('cb', wrap(stack, 'iperf3 -s -p %d'
                                    % PORT[('bulk', stack)]))
            for stack in ('native', 'xtcp')]
     time.sleep(3)
-    for key, name, qa, qb in LOSSY:
-        for ns, q in (('ba', qa), ('bb', qb)):
+    for key, name, qdata, qack in LOSSY:
+        for dev, q in (('veth2', qdata), ('veth1', qack)):
             if q:
-                sh('tc -n %s qdisc replace dev veth0 root netem %s' % (ns, q))
+                sh('tc -n cr qdisc replace dev %s root netem %s' % (dev, q))
         for i in range(RUNS):
             for side, stack in enumerate(('native', 'xtcp')):
-                r = bulk(stack)
-                res[key][side].append({'mbit': r['gbit'] * 1000}
-                                      if r else None)
+                res[key][side].append(lossy_bulk(stack))
             n, x = res[key][0][-1], res[key][1][-1]
             log('C %d/%d %s: %s / %s Mbit/s' % (
                 i + 1, RUNS, name, '%.1f' % n['mbit'] if n else 'fail',
                 '%.1f' % x['mbit'] if x else 'fail'))
-        for ns in ('ba', 'bb'):
-            sh('tc -n %s qdisc del dev veth0 root' % ns, check=False)
+        for dev in ('veth1', 'veth2'):
+            sh('tc -n cr qdisc del dev %s root' % dev, check=False)
     for p in srv:
         stop_server(p)
-    for ns in ('ba', 'bb'):
-        sh('ip netns exec %s ethtool -K veth0 tso on gso on' % ns)
     return cc
 
 
@@ -447,10 +491,11 @@ def main():
     samples = [[r['n'] for r in res['rr'][s] if r] for s in (0, 1)]
     lines.append('  sockperf round trips per run: native %s, xtcp %s'
                  % tuple(' '.join(map(str, s)) for s in samples))
-    lines.append('  lossy rows: tso/gso off; netem on the sender side: %s; '
-                 'congestion control: %s' % ('; '.join(
-                     '%s: %s / receiver side %s' % (key, qa, qb or 'none')
-                     for key, _, qa, qb in LOSSY), cc))
+    lines.append('  lossy rows: client - router - server, offloads as '
+                 'default, router GRO off, netem on the router towards the '
+                 'receiver / the sender: %s; congestion control: %s' % (
+                     '; '.join('%s: %s / %s' % (key, qa, qb or 'none')
+                               for key, _, qa, qb in LOSSY), cc))
     lines.append('  measurement time %.0f s' % elapsed)
     text = '\n'.join(lines) + '\n'
     print('\n' + text, flush=True)
