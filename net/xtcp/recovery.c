@@ -236,14 +236,15 @@ static void xtcp_dsack_rtx(struct sock *sk, const struct xtcp_sack_block *d)
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb = xtcp_rtx_find(sk, d->start);
 
-	for (; skb && before(XTCP_SKB_CB(skb)->seq, d->end) &&
-	       tp->undo_marker && tp->undo_retrans > 0;
+	for (; skb && tp->undo_marker && tp->undo_retrans > 0;
 	     skb = skb_rb_next(skb)) {
 		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 		u32 from = after(d->start, cb->seq) ? d->start : cb->seq;
 		u32 to = before(d->end, cb->end_seq) ? d->end : cb->end_seq;
 		u32 segs;
 
+		if (!before(cb->seq, d->end))
+			break;
 		if (!(cb->sacked & XTCP_SKB_EVER_RETRANS) ||
 		    !after(cb->end_seq, tp->undo_marker) || !after(to, from))
 			continue;
