@@ -771,9 +771,13 @@ bool xtcp_write_xmit(struct sock *sk, unsigned int mss, int nonagle,
 		/* One loss probe per tail-loss episode (RFC 8985 7.2). */
 		if (push_one != XTCP_PUSH_PROBE)
 			xtcp_schedule_loss_probe(sk, false);
-		cwnd_limited |= xtcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp);
-		xtcp_cwnd_validate(sk, cwnd_limited);
 	}
+	/* A pass that found cwnd full counts even if it sent nothing:
+	 * cubic and reno grow the window only while cwnd limits us.
+	 */
+	cwnd_limited |= xtcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp);
+	if (sent || cwnd_limited)
+		xtcp_cwnd_validate(sk, cwnd_limited);
 	return window_stop && !tp->packets_out;
 }
 

@@ -225,6 +225,35 @@ next:
 }
 
 /* RFC 2883: what a D-SACK tells the sender. */
+/*
+ * A D-SACK above SND.UNA: the receiver holds that data out of order and
+ * got it twice, so the resends it covers were needless too (native
+ * tcp_sacktag_one() with dup_sack on a retransmitted skb).  Without
+ * this, reordering that overtakes a resend never lets the episode undo.
+ */
+static void xtcp_dsack_rtx(struct sock *sk, const struct xtcp_sack_block *d)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb = xtcp_rtx_find(sk, d->start);
+
+	for (; skb && tp->undo_marker && tp->undo_retrans > 0;
+	     skb = skb_rb_next(skb)) {
+		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 from = after(d->start, cb->seq) ? d->start : cb->seq;
+		u32 to = before(d->end, cb->end_seq) ? d->end : cb->end_seq;
+		u32 segs;
+
+		if (!before(cb->seq, d->end))
+			break;
+		if (!(cb->sacked & XTCP_SKB_EVER_RETRANS) ||
+		    !after(cb->end_seq, tp->undo_marker) || !after(to, from))
+			continue;
+		segs = min_t(u32, xtcp_skb_pcount(skb),
+			     DIV_ROUND_UP(to - from, xtcp_skb_mss(tp, skb)));
+		tp->undo_retrans -= min_t(u32, segs, tp->undo_retrans);
+	}
+}
+
 static void xtcp_dsack_rcv(struct sock *sk, const struct xtcp_sack_in *in,
 			   struct xtcp_ack_state *st)
 {
@@ -249,6 +278,8 @@ static void xtcp_dsack_rcv(struct sock *sk, const struct xtcp_sack_in *in,
 	    !after(d->end, st->prior_snd_una) &&
 	    after(d->end, tp->undo_marker))
 		tp->undo_retrans -= min_t(u32, segs, tp->undo_retrans);
+	else if (after(d->end, st->prior_snd_una))
+		xtcp_dsack_rtx(sk, d);
 	/* The loss probe itself was a duplicate: nothing was lost. */
 	if (tp->tlp_high_seq && tp->tlp_retrans && d->end == tp->tlp_high_seq)
 		st->flag |= XTCP_FLAG_DSACK_TLP;
@@ -717,9 +748,19 @@ int xtcp_recovery_ack(struct sock *sk, struct xtcp_ack_state *st)
 		}
 		if ((st->flag & XTCP_FLAG_DSACKING_ACK) &&
 		    tp->undo_marker && !tp->undo_retrans) {
-			/* Every retransmission proved needless (D-SACK). */
+			/* Every retransmission proved needless (D-SACK): undo
+			 * and leave Recovery (native tcp_try_undo_dsack() and
+			 * tcp_try_to_open()), or PRR below would cut the
+			 * restored window again on this very ACK.  Loss still
+			 * evident starts a new recovery below.  The reordering
+			 * window stays wide a while longer (RFC 8985 7.2).
+			 */
 			xtcp_undo_cwnd_reduction(sk, false);
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPDSACKUNDO);
+			tp->rack.reo_wnd_persist =
+				min_t(u32, XTCP_RACK_RECOVERY_THRESH,
+				      tp->rack.reo_wnd_persist + 1);
+			xtcp_try_to_open(sk);
 		}
 		break;
 	case TCP_CA_Loss:
