@@ -24,10 +24,14 @@ C. Lossy paths (issue 4), xtcp loaded, native and xtcp alternating run
    its egress: "1 % loss, 20 ms RTT" (10 ms delay each way, 1 % loss on
    the data direction) and "25 % reordering" (25 % of data segments
    sent 5 ms ahead of the others).  The router, not the sender, impairs
-   the path: native TCP hands the qdisc GSO super-packets even with the
-   device's tso and gso off (the kernel forces GSO for IPPROTO_TCP), so
-   netem on the sender's device dropped one super-packet of native's
-   where it dropped one segment of xtcp's.  Both stacks use cubic
+   the path, and it must see wire-sized segments, as a real router
+   does: native TCP hands the qdisc GSO super-packets even with the
+   device's tso and gso off (the kernel forces GSO for IPPROTO_TCP), and
+   veth forwards a super-packet whole, so netem anywhere on the path
+   dropped or delayed 40-odd segments of native's at once where it hit
+   one of xtcp's.  The endpoints' veths have tso off (gso stays on):
+   both stacks still build 64 KiB skbs, and the sending device cuts
+   them into segments before they reach the router.  Both stacks use cubic
    (net.ipv4.tcp_congestion_control, and net.xtcp.tcp_congestion_control
    where xtcp has it).
 
@@ -296,10 +300,10 @@ def set_cc(namespaces):
 def lossy_setup():
     """Client ca, router cr, server cb.  Native TCP builds GSO
     super-packets whatever the device offers (sk_setup_caps() forces GSO
-    for IPPROTO_TCP) and they are cut into segments only after the
-    qdisc, so netem on the sender's own device would lose or reorder
-    whole super-packets of native's but single segments of xtcp's.  The
-    router receives segments (GRO off) and its netem acts on each."""
+    for IPPROTO_TCP), veth passes them on whole and forwarding keeps
+    them whole, so the endpoints' devices have tso off: each sender's
+    device cuts its skbs into segments (software GSO, for both stacks)
+    and the router, GRO off, impairs every segment on its own."""
     for c in ['ip netns add ca', 'ip netns add cr', 'ip netns add cb',
               'ip -n ca link add veth0 type veth peer name veth1 netns cr',
               'ip -n cb link add veth0 type veth peer name veth2 netns cr',
@@ -318,6 +322,8 @@ def lossy_setup():
     for ns, dev in (('cr', 'veth1'), ('cr', 'veth2')):
         sh('ip netns exec %s ethtool -K %s gro off' % (ns, dev),
            check=False)
+    for ns in ('ca', 'cb'):
+        sh('ip netns exec %s ethtool -K veth0 tso off' % ns)
 
 
 def lossy_bulk(stack):
@@ -491,8 +497,8 @@ def main():
     samples = [[r['n'] for r in res['rr'][s] if r] for s in (0, 1)]
     lines.append('  sockperf round trips per run: native %s, xtcp %s'
                  % tuple(' '.join(map(str, s)) for s in samples))
-    lines.append('  lossy rows: client - router - server, offloads as '
-                 'default, router GRO off, netem on the router towards the '
+    lines.append('  lossy rows: client - router - server, endpoints tso '
+                 'off (gso on), router GRO off, netem on the router towards the '
                  'receiver / the sender: %s; congestion control: %s' % (
                      '; '.join('%s: %s / %s' % (key, qa, qb or 'none')
                                for key, _, qa, qb in LOSSY), cc))

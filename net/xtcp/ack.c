@@ -139,7 +139,7 @@ static u32 xtcp_clean_rtx_queue(struct sock *sk, struct xtcp_ack_state *st,
 		st->flag |= XTCP_FLAG_DATA_ACKED;
 	/* A never-resent hole below the highest SACK filled: reordering. */
 	if (sack && before(reord, st->prior_fack))
-		xtcp_note_reordering(sk, reord, st->prior_fack);
+		xtcp_note_reordering(sk, reord, st->prior_fack, false);
 	if (!sack && acked) {
 		/* Native tcp_remove_reno_sacks(): the dupACKs that stood
 		 * for these segments are used up.
@@ -159,7 +159,7 @@ static u32 xtcp_clean_rtx_queue(struct sock *sk, struct xtcp_ack_state *st,
 /* The highest SACKed sequence, SND.UNA while nothing is SACKed (native
  * tcp_highest_sack_seq()).
  */
-static u32 xtcp_highest_sack(const struct sock *sk)
+u32 xtcp_highest_sack(const struct sock *sk)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 	u32 fack = xtcp_sk(sk)->fack;

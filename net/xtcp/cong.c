@@ -252,6 +252,35 @@ void xtcp_ca_pkts_acked(struct sock *sk, u32 pkts, long rtt_us,
 	}
 }
 
+/*
+ * Native tcp_update_pacing_rate(), after every ACK: twice the current
+ * rate (cwnd * mss / srtt) in slow start's first half, 1.2 times beyond
+ * (tcp_pacing_ss_ratio, tcp_pacing_ca_ratio, percent).  sch_fq paces
+ * by it, and congestion modules read it: cubic's HyStart ACK-train
+ * threshold grows with the time 4 GSO bursts take at this rate, so an
+ * unset (unlimited) rate would end slow start after a few dozen
+ * segments on a low-RTT path.  Written locklessly, read by fq.
+ */
+void xtcp_update_pacing_rate(struct sock *sk)
+{
+	const struct xtcp_pernet *pn = xtcp_sk_pernet(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 cwnd = tcp_snd_cwnd(tp);
+	u64 rate;
+
+	/* mss * 8 * USEC_PER_SEC / 100: srtt_us is in 1/8 us, ratio in %. */
+	rate = (u64)tp->mss_cache * ((USEC_PER_SEC / 100) << 3);
+	if (cwnd < tp->snd_ssthresh / 2)
+		rate *= READ_ONCE(pn->sysctl_tcp_pacing_ss_ratio);
+	else
+		rate *= READ_ONCE(pn->sysctl_tcp_pacing_ca_ratio);
+	rate *= max(cwnd, tp->packets_out);
+	if (likely(tp->srtt_us))
+		rate = div64_u64(rate, tp->srtt_us);
+	WRITE_ONCE(sk->sk_pacing_rate,
+		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
+}
+
 /* tcp_current_ssthresh(): what to come back to after a reduction. */
 u32 xtcp_current_ssthresh(const struct sock *sk)
 {

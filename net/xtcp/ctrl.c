@@ -164,6 +164,10 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 			  SYSCTL_ZERO, &xtcp_early_retrans_max),
 	XTCP_SYSCTL_U8("tcp_frto", sysctl_tcp_frto),
 	XTCP_SYSCTL_U8("tcp_dsack", sysctl_tcp_dsack),
+	XTCP_SYSCTL_RANGE("tcp_pacing_ss_ratio", sysctl_tcp_pacing_ss_ratio,
+			  SYSCTL_ZERO, SYSCTL_ONE_THOUSAND),
+	XTCP_SYSCTL_RANGE("tcp_pacing_ca_ratio", sysctl_tcp_pacing_ca_ratio,
+			  SYSCTL_ZERO, SYSCTL_ONE_THOUSAND),
 
 	/* Global knobs, initial namespace only: keep them last. */
 	{
@@ -267,6 +271,8 @@ static void xtcp_pernet_defaults(struct net *net, struct xtcp_pernet *pernet)
 	pernet->sysctl_tcp_early_retrans = 3;
 	pernet->sysctl_tcp_frto = 2;
 	pernet->sysctl_tcp_dsack = 1;
+	pernet->sysctl_tcp_pacing_ss_ratio = 200;
+	pernet->sysctl_tcp_pacing_ca_ratio = 120;
 	/* ca_default stays NULL: the native default (cong.c). */
 
 	/* Scaled by the size of the namespace's (shared) TCP hash table,

@@ -222,6 +222,7 @@ enum {
 
 int xtcp_ack(struct sock *sk, struct sk_buff *skb,
 	     const struct xtcp_rx_options *opt);
+u32 xtcp_highest_sack(const struct sock *sk);
 void xtcp_sndbuf_expand(struct sock *sk);
 void xtcp_store_ts_recent(struct tcp_sock *tp,
 			  const struct xtcp_rx_options *opt, u32 seq);
@@ -244,7 +245,7 @@ void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_skb_mss(const struct tcp_sock *tp, const struct sk_buff *skb);
 void xtcp_rack_update(struct sock *sk, u64 xmit_us, u32 end_seq,
 		      bool retrans);
-void xtcp_note_reordering(struct sock *sk, u32 low, u32 fack);
+void xtcp_note_reordering(struct sock *sk, u32 low, u32 fack, bool ts);
 void xtcp_check_reno_reordering(struct sock *sk, u32 addend);
 void xtcp_sacktag(struct sock *sk, const struct xtcp_rx_options *opt,
 		  struct xtcp_ack_state *st);
@@ -274,6 +275,7 @@ void xtcp_ca_cong_avoid(struct sock *sk, u32 ack, u32 acked);
 void xtcp_ca_pkts_acked(struct sock *sk, u32 pkts, long rtt_us,
 			u32 delivered_since);
 u32 xtcp_current_ssthresh(const struct sock *sk);
+void xtcp_update_pacing_rate(struct sock *sk);
 
 /* listen.c */
 int xtcp_conn_request(struct sock *sk, struct sk_buff *skb, u32 isn);

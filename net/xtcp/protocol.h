@@ -179,6 +179,8 @@ struct xtcp_pernet {
 	int	sysctl_tcp_early_retrans;	/* 3: TLP on */
 	int	sysctl_tcp_frto;		/* 2 */
 	int	sysctl_tcp_dsack;		/* 1 */
+	int	sysctl_tcp_pacing_ss_ratio;	/* 200 (%) */
+	int	sysctl_tcp_pacing_ca_ratio;	/* 120 (%) */
 	/* net.xtcp.tcp_congestion_control: NULL until written, meaning the
 	 * namespace's native default (net.ipv4.tcp_congestion_control).
 	 * RCU; a set value holds a reference on the algorithm's module.

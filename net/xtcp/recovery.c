@@ -114,9 +114,10 @@ void xtcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 
 /* RFC 6675's reordering estimate (native tcp_check_sack_reordering()):
  * a never-retransmitted segment starting at @low was delivered below the
- * highest SACKed sequence.
+ * highest SACKed sequence @fack; @ts: timestamps (Eifel), not SACK,
+ * showed it.
  */
-void xtcp_note_reordering(struct sock *sk, u32 low, u32 fack)
+void xtcp_note_reordering(struct sock *sk, u32 low, u32 fack, bool ts)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 max_reo = READ_ONCE(xtcp_sk_pernet(sk)->sysctl_tcp_max_reordering);
@@ -128,7 +129,8 @@ void xtcp_note_reordering(struct sock *sk, u32 low, u32 fack)
 	if (metric > tp->reordering)
 		tp->reordering = min(metric, max_reo);
 	tp->reord_seen++;
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPSACKREORDER);
+	XTCP_INC_STATS(sock_net(sk), ts ? XTCP_MIB_TCPTSREORDER :
+					   XTCP_MIB_TCPSACKREORDER);
 }
 
 /* A cumulatively ACKed skb delivered: RFC 8985 6.2 step 2. */
@@ -305,7 +307,7 @@ void xtcp_sacktag(struct sock *sk, const struct xtcp_rx_options *opt,
 		xtcp_sacktag_block(sk, &in.blk[i], st);
 	if (st->has_reord &&
 	    (inet_csk(sk)->icsk_ca_state != TCP_CA_Loss || tp->undo_marker))
-		xtcp_note_reordering(sk, st->reord, st->prior_fack);
+		xtcp_note_reordering(sk, st->reord, st->prior_fack, false);
 }
 
 /* --- RACK (RFC 8985) --- */
@@ -477,20 +479,52 @@ static void xtcp_try_to_open(struct sock *sk)
 /* --- undo (RFC 3522, RFC 2883, RFC 5682) --- */
 
 /* Eifel: the ACK echoes a timestamp older than our first retransmission,
- * so an original transmission got through.
+ * so an original transmission got through.  With no resend on record
+ * (none went out this episode) nothing can have been needless either
+ * (native tcp_packet_delayed()).
  */
-static bool xtcp_packet_delayed(const struct tcp_sock *tp,
+static bool xtcp_packet_delayed(const struct sock *sk,
 				const struct xtcp_ack_state *st)
 {
-	return tp->retrans_stamp && st->saw_tstamp && st->tsecr &&
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!tp->retrans_stamp)
+		return sk->sk_state != TCP_SYN_SENT;
+	return st->saw_tstamp && st->tsecr &&
 	       before(st->tsecr - tp->tsoffset, tp->retrans_stamp);
 }
 
-static bool xtcp_may_undo(const struct tcp_sock *tp,
+static bool xtcp_may_undo(const struct sock *sk,
 			  const struct xtcp_ack_state *st)
 {
+	const struct tcp_sock *tp = tcp_sk(sk);
+
 	return tp->undo_marker &&
-	       (!tp->undo_retrans || xtcp_packet_delayed(tp, st));
+	       (!tp->undo_retrans || xtcp_packet_delayed(sk, st));
+}
+
+/* Native tcp_any_retrans_done(): a resend is out or the head was resent. */
+static bool xtcp_any_retrans_done(const struct sock *sk)
+{
+	const struct sk_buff *skb = skb_rb_first(&sk->tcp_rtx_queue);
+
+	return tcp_sk(sk)->retrans_out ||
+	       (skb && (XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS));
+}
+
+/* Leave a reduction that proved needless for Open, or Disorder while
+ * anything is still SACKed, lost or resent (native tcp_try_keep_open()).
+ */
+static void xtcp_try_keep_open(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u8 state = TCP_CA_Open;
+
+	if (tp->sacked_out || tp->lost_out || xtcp_any_retrans_done(sk))
+		state = TCP_CA_Disorder;
+	if (inet_csk(sk)->icsk_ca_state != state)
+		xtcp_set_ca_state(sk, state);
+	tp->high_seq = tp->snd_nxt;
 }
 
 static void xtcp_undo_cwnd_reduction(struct sock *sk, bool unmark_loss)
@@ -521,7 +555,7 @@ static void xtcp_try_undo_recovery(struct sock *sk,
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	if (xtcp_may_undo(tp, st)) {
+	if (xtcp_may_undo(sk, st)) {
 		xtcp_undo_cwnd_reduction(sk, false);
 		XTCP_INC_STATS(sock_net(sk),
 			       inet_csk(sk)->icsk_ca_state == TCP_CA_Loss ?
@@ -536,13 +570,40 @@ static void xtcp_try_undo_recovery(struct sock *sk,
 	xtcp_try_to_open(sk);
 }
 
+/*
+ * A partial ACK in Recovery (RFC 3522; native tcp_try_undo_partial()):
+ * Eifel says a delayed original, not our resend, filled the hole, so the
+ * path reorders deeper than we thought.  While resends are still out,
+ * hold: send new data only, mark nothing more lost on this ACK (returns
+ * true).  Once none is out, undo the reduction and leave Recovery; loss
+ * still evident starts a new one.
+ */
+static bool xtcp_try_undo_partial(struct sock *sk,
+				  const struct xtcp_ack_state *st)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!tp->undo_marker || !xtcp_packet_delayed(sk, st))
+		return false;
+	xtcp_note_reordering(sk, st->prior_snd_una, xtcp_highest_sack(sk),
+			     true);
+	if (tp->retrans_out)
+		return true;
+	if (!xtcp_any_retrans_done(sk))
+		tp->retrans_stamp = 0;
+	xtcp_undo_cwnd_reduction(sk, true);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPPARTIALUNDO);
+	xtcp_try_keep_open(sk);
+	return false;
+}
+
 /* In Loss: the timeout was spurious (F-RTO, or Eifel). */
 static bool xtcp_try_undo_loss(struct sock *sk,
 			       const struct xtcp_ack_state *st, bool frto)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	if (!frto && !xtcp_may_undo(tp, st))
+	if (!frto && !xtcp_may_undo(sk, st))
 		return false;
 	xtcp_undo_cwnd_reduction(sk, true);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPLOSSUNDO);
@@ -717,6 +778,7 @@ int xtcp_recovery_ack(struct sock *sk, struct xtcp_ack_state *st)
 	u32 prior_lost = tp->lost_out, prior_retrans = tp->retrans_out;
 	u32 delivered;
 	int rexmit = XTCP_REXMIT_NONE;
+	bool hold = false;
 
 	if (sack)
 		xtcp_rack_update_reo_wnd(&tp->rack,
@@ -745,6 +807,10 @@ int xtcp_recovery_ack(struct sock *sk, struct xtcp_ack_state *st)
 		if (!before(tp->snd_una, tp->high_seq)) {
 			xtcp_try_undo_recovery(sk, st);
 			break;
+		}
+		if (una_adv && xtcp_try_undo_partial(sk, st)) {
+			hold = true;
+			goto cong;
 		}
 		if ((st->flag & XTCP_FLAG_DSACKING_ACK) &&
 		    tp->undo_marker && !tp->undo_retrans) {
@@ -839,7 +905,8 @@ cong:
 	} else if (xtcp_may_raise_cwnd(sk, st->flag)) {
 		xtcp_ca_cong_avoid(sk, st->ack, delivered);
 	}
-	if (rexmit == XTCP_REXMIT_NONE && tp->lost_out &&
+	xtcp_update_pacing_rate(sk);
+	if (rexmit == XTCP_REXMIT_NONE && tp->lost_out && !hold &&
 	    icsk->icsk_ca_state >= TCP_CA_Recovery)
 		rexmit = XTCP_REXMIT_LOST;
 	return rexmit;
