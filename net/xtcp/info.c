@@ -11,7 +11,6 @@
  * does: tcpi_unacked is the accept queue length, tcpi_sacked its limit.
  *
  * Fields xtcp does not maintain (yet) are reported as 0, never made up:
- *	tcpi_rcv_rtt		no receiver-side RTT estimate (DRS)
  *	tcpi_delivery_rate	no delivery-rate sampler yet (RFC draft
  *				"delivery rate estimation"); 0 = unknown
  *	tcpi_busy_time, tcpi_rwnd_limited, tcpi_sndbuf_limited
@@ -125,6 +124,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_snd_ssthresh = tp->snd_ssthresh;
 	info->tcpi_rcv_ssthresh = tp->rcv_ssthresh;
 	info->tcpi_rcv_space = tp->rcvq_space.space;
+	info->tcpi_rcv_rtt = tp->rcv_rtt_est.rtt_us >> 3;
 	info->tcpi_snd_wnd = tp->snd_wnd;
 	info->tcpi_rcv_wnd = tp->rcv_wnd;
 

@@ -204,8 +204,71 @@ void xtcp_enter_quickack(struct sock *sk, unsigned int cnt)
 	icsk->icsk_ack.ato = XTCP_ATO_MIN;
 }
 
+/*
+ * The receiver's own RTT estimate (native tcp_rcv_rtt_update(), "DRS"),
+ * in 1/8 us like srtt_us.  A connection that only receives has no RTT
+ * sample after its handshake's, and autotuning must size the buffer for
+ * what arrives in a round trip as it is now, queues included.
+ * Timestamp samples are smoothed with gain 1/8; window samples (@win:
+ * how long one offered window took to arrive) include sender stalls, so
+ * they only ever lower the estimate.
+ */
+static void xtcp_rcv_rtt_update(struct tcp_sock *tp, u32 sample_us, bool win)
+{
+	u32 est = tp->rcv_rtt_est.rtt_us;
+	long m = sample_us;
+
+	if (!est) {
+		est = m << 3;
+	} else if (!win) {
+		m -= est >> 3;
+		est += m;
+	} else if ((m << 3) < est) {
+		est = m << 3;
+	}
+	tp->rcv_rtt_est.rtt_us = est;
+}
+
+/* Native tcp_rcv_rtt_measure(): once the window offered at the last
+ * sample has been filled, the time it took is a (generous) RTT.
+ */
+static void xtcp_rcv_rtt_measure(struct tcp_sock *tp)
+{
+	if (tp->rcv_rtt_est.time) {
+		if (before(tp->rcv_nxt, tp->rcv_rtt_est.seq))
+			return;
+		xtcp_rcv_rtt_update(tp, max_t(u32, 1,
+				    tcp_stamp_us_delta(tp->tcp_mstamp,
+						       tp->rcv_rtt_est.time)),
+				    true);
+	}
+	tp->rcv_rtt_est.seq = tp->rcv_nxt + tp->rcv_wnd;
+	tp->rcv_rtt_est.time = tp->tcp_mstamp;
+}
+
+/* Native tcp_rcv_rtt_measure_ts(): a full-sized segment echoing a TSval
+ * not seen echoed before; now minus that TSval is a round trip.
+ */
+static void xtcp_rcv_rtt_measure_ts(struct sock *sk, const struct sk_buff *skb,
+				    const struct xtcp_rx_options *opt)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 delta;
+
+	if (!tp->rx_opt.tstamp_ok || !opt->saw_tstamp || !opt->tsecr ||
+	    opt->tsecr == tp->rcv_rtt_last_tsecr)
+		return;
+	tp->rcv_rtt_last_tsecr = opt->tsecr;
+	if (cb->end_seq - cb->seq < inet_csk(sk)->icsk_ack.rcv_mss)
+		return;
+	delta = xtcp_ts_now(tp) - opt->tsecr;
+	if (delta < INT_MAX / USEC_PER_MSEC)
+		xtcp_rcv_rtt_update(tp, delta * USEC_PER_MSEC, false);
+}
+
 /* Receive-side bookkeeping for a data segment (native
- * tcp_event_data_recv()): MSS estimate and delayed-ACK timeout.
+ * tcp_event_data_recv()): RTT, MSS estimate and delayed-ACK timeout.
  */
 static void xtcp_event_data_recv(struct sock *sk, struct sk_buff *skb)
 {
@@ -214,8 +277,22 @@ static void xtcp_event_data_recv(struct sock *sk, struct sk_buff *skb)
 	unsigned int seg = skb_shinfo(skb)->gso_size ?: skb->len;
 	u32 now = tcp_jiffies32;
 
-	if (seg > icsk->icsk_ack.rcv_mss)
+	xtcp_rcv_rtt_measure(tp);
+
+	if (seg >= icsk->icsk_ack.rcv_mss && seg != icsk->icsk_ack.rcv_mss) {
+		/* What a byte of payload costs in receive memory here
+		 * (native tcp_measure_rcv_mss()): tcp_space() turns free
+		 * buffer into window with it, so the window offered is one
+		 * the buffer can hold.  Measured when the segment size
+		 * changes, as native does, to keep the divide off the
+		 * per-segment path.
+		 */
+		u64 val = (u64)skb->len << TCP_RMEM_TO_WIN_SCALE;
+
+		do_div(val, skb->truesize);
+		tp->scaling_ratio = clamp_t(u64, val, 1, U8_MAX);
 		icsk->icsk_ack.rcv_mss = min_t(unsigned int, seg, tp->advmss);
+	}
 	inet_csk_schedule_ack(sk);
 
 	if (!icsk->icsk_ack.ato) {
@@ -1055,6 +1132,7 @@ pass:
 		}
 		fallthrough;
 	case TCP_ESTABLISHED:
+		xtcp_rcv_rtt_measure_ts(sk, skb, &opt);
 		if (xtcp_data_queue(sk, skb))
 			skb = NULL;
 		break;
@@ -1192,10 +1270,18 @@ static int xtcp_rcv(struct sk_buff *skb, struct sock *sk, int family)
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_do_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, xtcp_backlog_limit(sk))) {
-		bh_unlock_sock(sk);
-		XTCP_INC_STATS(net, XTCP_MIB_TCPBACKLOGDROP);
-		goto discard;
+	} else {
+		/* The backlog limit counts truesize: give back what a
+		 * small segment's buffer wastes first (as native
+		 * tcp_add_backlog() does), or a reader holding the lock
+		 * sees in-window data dropped.
+		 */
+		skb_condense(skb);
+		if (sk_add_backlog(sk, skb, xtcp_backlog_limit(sk))) {
+			bh_unlock_sock(sk);
+			XTCP_INC_STATS(net, XTCP_MIB_TCPBACKLOGDROP);
+			goto discard;
+		}
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
@@ -1256,27 +1342,34 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 		xtcp_send_ack(sk);
 }
 
-/* Receive-buffer autotuning (native tcp_rcv_space_adjust(), simpler):
- * once per RTT, let the buffer hold twice what the reader consumed.
+/*
+ * Receive-buffer autotuning (native tcp_rcv_space_adjust()): once per
+ * receiver RTT (rcv_rtt_est, none yet: wait), let the buffer hold twice
+ * what the reader consumed in the last one, plus room for the sender
+ * to grow as fast as it just did (slow start doubles per round, and the
+ * window we offer now is used a round later).
  */
 void xtcp_rcv_space_adjust(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	const struct xtcp_pernet *pn = xtcp_sk_pernet(sk);
-	u32 rtt_us = tp->srtt_us >> 3;
+	u32 rtt_us = tp->rcv_rtt_est.rtt_us >> 3;
 	int copied, rcvbuf;
 
 	xtcp_mstamp_refresh(tp);
-	if (!rtt_us)
-		rtt_us = USEC_PER_MSEC;
-	if (tp->tcp_mstamp - tp->rcvq_space.time < rtt_us)
+	if (!tp->rcv_rtt_est.rtt_us ||
+	    tcp_stamp_us_delta(tp->tcp_mstamp, tp->rcvq_space.time) < rtt_us)
 		return;
 	copied = tp->copied_seq - tp->rcvq_space.seq;
 	if (copied > tp->rcvq_space.space &&
 	    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
-		int rcvwin = (copied << 1) + 16 * tp->advmss;
+		u64 rcvwin = ((u64)copied << 1) + 16 * tp->advmss;
+		u32 space = max_t(u32, tp->rcvq_space.space, 1);
 
-		rcvbuf = min_t(u64, tcp_space_from_win(sk, rcvwin),
+		rcvwin += div_u64(rcvwin * (copied - tp->rcvq_space.space),
+				  space) << 1;
+		rcvbuf = min_t(u64, tcp_space_from_win(sk, min_t(u64, rcvwin,
+							       INT_MAX)),
 			       READ_ONCE(pn->sysctl_tcp_rmem[2]));
 		if (rcvbuf > sk->sk_rcvbuf) {
 			WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);

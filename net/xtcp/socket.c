@@ -467,6 +467,7 @@ int xtcp_disconnect(struct sock *sk, int flags)
 	tp->srtt_us = 0;
 	tp->mdev_us = jiffies_to_usecs(TCP_TIMEOUT_INIT);
 	tp->rcv_rtt_last_tsecr = 0;
+	memset(&tp->rcv_rtt_est, 0, sizeof(tp->rcv_rtt_est));
 	icsk->icsk_backoff = 0;
 	icsk->icsk_probes_out = 0;
 	icsk->icsk_probes_tstamp = 0;
