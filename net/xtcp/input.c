@@ -235,12 +235,13 @@ static void xtcp_rcv_rtt_update(struct tcp_sock *tp, u32 sample_us, bool win)
 static void xtcp_rcv_rtt_measure(struct tcp_sock *tp)
 {
 	if (tp->rcv_rtt_est.time) {
+		u32 delta;
+
 		if (before(tp->rcv_nxt, tp->rcv_rtt_est.seq))
 			return;
-		xtcp_rcv_rtt_update(tp, max_t(u32, 1,
-				    tcp_stamp_us_delta(tp->tcp_mstamp,
-						       tp->rcv_rtt_est.time)),
-				    true);
+		delta = tcp_stamp_us_delta(tp->tcp_mstamp,
+					   tp->rcv_rtt_est.time);
+		xtcp_rcv_rtt_update(tp, max_t(u32, delta, 1), true);
 	}
 	tp->rcv_rtt_est.seq = tp->rcv_nxt + tp->rcv_wnd;
 	tp->rcv_rtt_est.time = tp->tcp_mstamp;
@@ -1368,8 +1369,8 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 
 		rcvwin += div_u64(rcvwin * (copied - tp->rcvq_space.space),
 				  space) << 1;
-		rcvbuf = min_t(u64, tcp_space_from_win(sk, min_t(u64, rcvwin,
-							       INT_MAX)),
+		rcvwin = min_t(u64, rcvwin, INT_MAX);
+		rcvbuf = min_t(u64, tcp_space_from_win(sk, rcvwin),
 			       READ_ONCE(pn->sysctl_tcp_rmem[2]));
 		if (rcvbuf > sk->sk_rcvbuf) {
 			WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
