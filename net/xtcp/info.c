@@ -19,8 +19,9 @@
  *	tcpi_rehash, tcpi_fastopen_client_fail: no PLB, no Fast Open
  *	tcpi_total_rto, tcpi_total_rto_recoveries, tcpi_total_rto_time
  *	tcpi_last_ack_sent, tcpi_fackets: 0 in native TCP too
- * tcpi_pacing_rate is sk_pacing_rate: ~0 (unlimited) unless a congestion
- * control or SO_MAX_PACING_RATE sets it, as native.
+ * tcpi_pacing_rate is sk_pacing_rate, set after every ACK as native
+ * tcp_update_pacing_rate() sets it (cong.c), capped by
+ * SO_MAX_PACING_RATE.
  */
 #include <linux/jiffies.h>
 #include <linux/module.h>
