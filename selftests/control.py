@@ -355,6 +355,21 @@ KNOBS = {
     "tcp_min_snd_mss": ("64", ["47", "65536"]),
     "tcp_rfc1337": ("1", ["256", "-1"]),
     "tcp_abort_on_overflow": ("1", ["256", "-1"]),
+    "tcp_syncookies": ("2", ["3", "-1"]),
+    "tcp_mtu_probing": ("1", ["256", "-1"]),
+    "tcp_mtu_probe_floor": ("64", ["47", "65536"]),
+    "tcp_probe_interval": ("300", ["-1"]),
+    "tcp_slow_start_after_idle": ("0", ["256", "-1"]),
+    # 1..tcp_max_reordering (300 here: knobs are tested one at a time,
+    # each set back to its default after).
+    "tcp_reordering": ("5", ["0", "-1", "301"]),
+    "tcp_max_reordering": ("400", ["0", "-5"]),
+    "tcp_recovery": ("0", ["256", "-1"]),
+    "tcp_early_retrans": ("2", ["5", "-1"]),
+    "tcp_frto": ("0", ["256", "-1"]),
+    "tcp_dsack": ("0", ["256", "-1"]),
+    "tcp_pacing_ss_ratio": ("150", ["-1", "1001"]),
+    "tcp_pacing_ca_ratio": ("110", ["-1", "1001"]),
 }
 SYS = "/proc/sys/net/xtcp/"
 
@@ -443,6 +458,21 @@ def xtcpctl_config_tests():
        sysctl_rd(CLI, "tcp_keepalive_probes") == "7",
        "xtcpctl config set with one bad value fails, changes nothing, "
        "says why", r.stderr)
+    # Not an int knob: the name is checked, then set.
+    cc = sysctl_rd(CLI, "tcp_congestion_control")
+    r = run("config", "set", "tcp_congestion_control", "reno")
+    ok(r.returncode == 0 and
+       sysctl_rd(CLI, "tcp_congestion_control") == "reno" and
+       sysctl_rd(SRV, "tcp_congestion_control") == default_cc(),
+       "xtcpctl config set tcp_congestion_control reno applies, in this "
+       "namespace only", r.stderr)
+    r = run("config", "set", "tcp_congestion_control", "no_such_cc")
+    ok(r.returncode == 1 and
+       "invalid value for tcp_congestion_control" in r.stderr and
+       sysctl_rd(CLI, "tcp_congestion_control") == "reno",
+       "xtcpctl config set of an unknown algorithm fails, changes nothing",
+       r.stderr)
+    sysctl_wr(CLI, "tcp_congestion_control", cc)
     r = run("-j", "config", "show")
     setns(CLI)
     knobs = set(os.listdir(SYS))

@@ -367,18 +367,50 @@ int xtcp_getsockopt_congestion(struct sock *sk, char __user *optval,
 /* --- net.xtcp.tcp_congestion_control --- */
 
 /*
- * .data points at the namespace's xtcp_pernet.ca_default (ctrl.c moves
- * the template's pointer into each namespace's copy); the namespace
- * itself is the opener's, which /proc/sys/net resolves by.  As native: only
- * the initial namespace may pick a restricted algorithm
- * (net.ipv4.tcp_allowed_congestion_control).
+ * Make @name @net's default for new xtcp sockets (the sysctl write and
+ * netlink config-set); @dry_run only checks that it could.  A module not
+ * marked TCP_CONG_NON_RESTRICTED is for the initial namespace only, as
+ * native tcp_set_default_congestion_control().
+ */
+int xtcp_ca_set_default(struct net *net, const char *name, bool dry_run)
+{
+	const struct tcp_congestion_ops *ca, *prev;
+	const struct tcp_congestion_ops __rcu **slot;
+	int ret;
+
+	ret = xtcp_ca_find_get(net, name, &ca);
+	if (ret)
+		return ret;
+	if (!net_eq(net, &init_net) && !(ca->flags & TCP_CONG_NON_RESTRICTED)) {
+		xtcp_ca_put(ca);
+		return -EPERM;
+	}
+	if (dry_run) {
+		xtcp_ca_put(ca);
+		return 0;
+	}
+	slot = &xtcp_pernet(net)->ca_default;
+	prev = unrcu_pointer(xchg(slot, RCU_INITIALIZER(ca)));
+	if (prev)
+		xtcp_ca_put(prev);
+	return 0;
+}
+
+/*
+ * The sysctl handler.  .data points at the namespace's
+ * xtcp_pernet.ca_default (ctrl.c moves the template's pointer into each
+ * namespace's copy), which also names the namespace.
  */
 int xtcp_proc_congestion_control(const struct ctl_table *ctl, int write,
 				 void *buffer, size_t *lenp, loff_t *ppos)
 {
 	const struct tcp_congestion_ops __rcu **slot = ctl->data;
-	struct net *net = current->nsproxy->net_ns;
-	const struct tcp_congestion_ops *ca, *prev;
+	/* The namespace whose table this is, not the caller's (a file
+	 * opened before setns(), or netlink from another namespace).
+	 */
+	struct net *net = container_of(slot, struct xtcp_pernet,
+				       ca_default)->net;
+	const struct tcp_congestion_ops *ca;
 	char val[TCP_CA_NAME_MAX];
 	struct ctl_table tbl = {
 		.data = val,
@@ -386,9 +418,6 @@ int xtcp_proc_congestion_control(const struct ctl_table *ctl, int write,
 	};
 	int ret;
 
-	/* A net sysctl is looked up in the opener's namespace. */
-	if (slot != &xtcp_pernet(net)->ca_default)
-		return -EINVAL;
 	rcu_read_lock();
 	ca = rcu_dereference(*slot);
 	if (!ca)
@@ -399,18 +428,7 @@ int xtcp_proc_congestion_control(const struct ctl_table *ctl, int write,
 	ret = proc_dostring(&tbl, write, buffer, lenp, ppos);
 	if (!write || ret)
 		return ret;
-
-	ret = xtcp_ca_find_get(net, val, &ca);
-	if (ret)
-		return ret;
-	if (!net_eq(net, &init_net) && !(ca->flags & TCP_CONG_NON_RESTRICTED)) {
-		xtcp_ca_put(ca);
-		return -EPERM;
-	}
-	prev = unrcu_pointer(xchg(slot, RCU_INITIALIZER(ca)));
-	if (prev)
-		xtcp_ca_put(prev);
-	return 0;
+	return xtcp_ca_set_default(net, val, false);
 }
 
 /* Namespace exit (and module unload): drop the default's reference. */

@@ -156,9 +156,13 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	},
 	XTCP_SYSCTL_U8("tcp_slow_start_after_idle",
 		       sysctl_tcp_slow_start_after_idle),
-	XTCP_SYSCTL("tcp_reordering", sysctl_tcp_reordering, proc_dointvec),
-	XTCP_SYSCTL("tcp_max_reordering", sysctl_tcp_max_reordering,
-		    proc_dointvec),
+	/* 1..tcp_max_reordering of the same namespace (extra2 is rebased
+	 * with the data pointers), as native.
+	 */
+	XTCP_SYSCTL_RANGE("tcp_reordering", sysctl_tcp_reordering,
+			  SYSCTL_ONE, &xtcp_sysctl_tmpl.sysctl_tcp_max_reordering),
+	XTCP_SYSCTL_RANGE("tcp_max_reordering", sysctl_tcp_max_reordering,
+			  SYSCTL_ONE, NULL),
 	XTCP_SYSCTL_U8("tcp_recovery", sysctl_tcp_recovery),
 	XTCP_SYSCTL_RANGE("tcp_early_retrans", sysctl_tcp_early_retrans,
 			  SYSCTL_ZERO, &xtcp_early_retrans_max),
@@ -207,6 +211,9 @@ static int xtcp_sysctl_register(struct net *net)
 		if (xtcp_sysctl_in_tmpl(table[i].data))
 			table[i].data = (void *)pernet +
 				(table[i].data - (void *)&xtcp_sysctl_tmpl);
+		if (xtcp_sysctl_in_tmpl(table[i].extra2))
+			table[i].extra2 = (void *)pernet +
+				(table[i].extra2 - (void *)&xtcp_sysctl_tmpl);
 		/* A namespace owned by another user namespace keeps its
 		 * knobs writable by that namespace's root, as net.ipv4
 		 * does; nothing to change here.
@@ -320,6 +327,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	struct xtcp_pernet *pernet = xtcp_pernet(net);
 	int err;
 
+	pernet->net = net;
 	xtcp_pernet_defaults(net, pernet);
 
 	pernet->mib = alloc_percpu(struct xtcp_mib);

@@ -219,11 +219,17 @@ struct xtcp_nl_pending {
 /* Store a validated value.  Knobs are ints or (tcp_mem) longs; each
  * element is written once, for the data path's READ_ONCE() readers.
  */
-static void xtcp_nl_knob_store(const struct ctl_table *t, const void *val)
+static void xtcp_nl_knob_store(struct net *net, const struct ctl_table *t,
+			       const void *val)
 {
 	int i;
 
-	if (t->proc_handler == proc_doulongvec_minmax) {
+	if (t->proc_handler == xtcp_proc_congestion_control) {
+		/* Checked a moment ago; only a module unloaded since can
+		 * fail, and then the old default stays.
+		 */
+		xtcp_ca_set_default(net, val, false);
+	} else if (t->proc_handler == proc_doulongvec_minmax) {
 		for (i = 0; i < t->maxlen / sizeof(long); i++)
 			WRITE_ONCE(((long *)t->data)[i], ((const long *)val)[i]);
 	} else {
@@ -233,14 +239,22 @@ static void xtcp_nl_knob_store(const struct ctl_table *t, const void *val)
 }
 
 /* Validate @value for @t by running its handler on a scratch copy. */
-static int xtcp_nl_knob_check(const struct ctl_table *t, const char *value,
-			      void **val)
+static int xtcp_nl_knob_check(struct net *net, const struct ctl_table *t,
+			      const char *value, void **val)
 {
 	struct ctl_table scratch = *t;
 	size_t len = strlen(value);
 	loff_t pos = 0;
 	char *buf;
 	int err;
+
+	/* Not an int vector: the name is checked, and kept for the store. */
+	if (t->proc_handler == xtcp_proc_congestion_control) {
+		*val = kstrdup(value, GFP_KERNEL);
+		if (!*val)
+			return -ENOMEM;
+		return xtcp_ca_set_default(net, value, true);
+	}
 
 	/* Elements a short vector does not name keep their value, as a
 	 * sysctl write of fewer numbers does.
@@ -293,7 +307,8 @@ int xtcp_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 		p[n].t = t;
-		err = xtcp_nl_knob_check(t, value, &p[n].val);
+		err = xtcp_nl_knob_check(genl_info_net(info), t, value,
+					 &p[n].val);
 		n++;
 		if (err) {
 			if (err != -ENOMEM) {
@@ -307,7 +322,7 @@ int xtcp_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* Every knob is valid: apply them all. */
 	for (i = 0; i < n; i++)
-		xtcp_nl_knob_store(p[i].t, p[i].val);
+		xtcp_nl_knob_store(genl_info_net(info), p[i].t, p[i].val);
 out:
 	mutex_unlock(&xtcp_nl_cfg_lock);
 	for (i = 0; i < n; i++)

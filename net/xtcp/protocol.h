@@ -136,6 +136,7 @@ struct xtcp6_sock {
  * path: WRITE_ONCE()/READ_ONCE().
  */
 struct xtcp_pernet {
+	struct net *net;	/* the namespace this belongs to */
 	int	default_enable;
 
 	/* net.xtcp.tcp_* knobs: Linux 6.12 names, units and defaults.
@@ -227,6 +228,7 @@ void xtcp_ctrl_exit(void);
  */
 int xtcp_proc_congestion_control(const struct ctl_table *ctl, int write,
 				 void *buffer, size_t *lenp, loff_t *ppos);
+int xtcp_ca_set_default(struct net *net, const char *name, bool dry_run);
 void xtcp_ca_net_exit(struct net *net);
 /* cong.c: TCP_CONGESTION (sockopt.c). */
 int xtcp_setsockopt_congestion(struct sock *sk, sockptr_t optval,

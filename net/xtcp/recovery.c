@@ -715,9 +715,9 @@ static void xtcp_add_reno_sack(struct sock *sk, u32 n)
 		tp->delivered += tp->sacked_out - prior;
 }
 
-/* Without SACK: the head is lost after DupThresh duplicate ACKs, or on a
- * partial ACK in recovery (RFC 6582 3.2 step 3).  Only its first
- * segment is resent.
+/* Without SACK (or RACK): the head is lost after DupThresh duplicate
+ * ACKs (SACKed segments), or on a partial ACK in recovery (RFC 6582 3.2
+ * step 3).  Only its first segment is resent.
  */
 static void xtcp_newreno_mark_lost(struct sock *sk, bool una_advanced)
 {
@@ -876,7 +876,11 @@ int xtcp_recovery_ack(struct sock *sk, struct xtcp_ack_state *st)
 	if (sack && xtcp_rack_on(sk)) {
 		if (xtcp_rack_mark_lost(sk))
 			st->flag &= ~XTCP_FLAG_SET_XMIT_TIMER;
-	} else if (!sack) {
+	} else {
+		/* No SACK, or RACK turned off (tcp_recovery 0x1 clear):
+		 * DupThresh marks the head lost, a partial ACK in
+		 * recovery the next one.
+		 */
 		xtcp_newreno_mark_lost(sk, una_adv);
 	}
 	if (prior_retrans > tp->retrans_out)
