@@ -280,20 +280,15 @@ static void xtcp_event_data_recv(struct sock *sk, struct sk_buff *skb)
 
 	xtcp_rcv_rtt_measure(tp);
 
-	if (seg >= icsk->icsk_ack.rcv_mss && seg != icsk->icsk_ack.rcv_mss) {
-		/* What a byte of payload costs in receive memory here
-		 * (native tcp_measure_rcv_mss()): tcp_space() turns free
-		 * buffer into window with it, so the window offered is one
-		 * the buffer can hold.  Measured when the segment size
-		 * changes, as native does, to keep the divide off the
-		 * per-segment path.
-		 */
-		u64 val = (u64)skb->len << TCP_RMEM_TO_WIN_SCALE;
-
-		do_div(val, skb->truesize);
-		tp->scaling_ratio = clamp_t(u64, val, 1, U8_MAX);
+	/* scaling_ratio stays at its default (half the buffer offered as
+	 * window).  Native learns it from one skb when the segment size
+	 * changes (tcp_measure_rcv_mss()); tried here, one skb with a
+	 * large truesize (a clone, a page-backed frame) left the window at
+	 * a few segments for the rest of the connection, and xtcp has no
+	 * tcp_collapse() to win the memory back.
+	 */
+	if (seg > icsk->icsk_ack.rcv_mss)
 		icsk->icsk_ack.rcv_mss = min_t(unsigned int, seg, tp->advmss);
-	}
 	inet_csk_schedule_ack(sk);
 
 	if (!icsk->icsk_ack.ato) {

@@ -888,6 +888,14 @@ int xtcp_retransmit_skb_flags(struct sock *sk, struct sk_buff *skb,
 	segs = xtcp_skb_pcount(skb);
 
 	err = xtcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+	/* The first attempted resend starts the clocks of Eifel and of
+	 * TCP_USER_TIMEOUT/tcp_retries2.  A loss probe starts neither, nor
+	 * needs a D-SACK before an undo: it resends nothing known lost
+	 * (native sends it with __tcp_retransmit_skb(), which keeps out of
+	 * both).
+	 */
+	if (!probe && !tp->retrans_stamp)
+		tp->retrans_stamp = tcp_time_stamp_ms(tp);
 	if (err)
 		return err;
 	trace_xtcp_retransmit_skb(sk, skb, cb->seq, cb->end_seq);
@@ -898,12 +906,12 @@ int xtcp_retransmit_skb_flags(struct sock *sk, struct sk_buff *skb,
 	cb->sacked |= XTCP_SKB_EVER_RETRANS;
 	tp->total_retrans += segs;
 	tp->bytes_retrans += skb->len;
-	if (!tp->retrans_stamp)
-		tp->retrans_stamp = tcp_time_stamp_ms(tp);
 	/* Each resend must be proven needless before an undo (RFC 3522). */
-	if (tp->undo_retrans < 0)
-		tp->undo_retrans = 0;
-	tp->undo_retrans += segs;
+	if (!probe) {
+		if (tp->undo_retrans < 0)
+			tp->undo_retrans = 0;
+		tp->undo_retrans += segs;
+	}
 	if (inet_csk(sk)->icsk_ca_state == TCP_CA_Recovery ||
 	    inet_csk(sk)->icsk_ca_state == TCP_CA_CWR)
 		tp->prr_out += segs;

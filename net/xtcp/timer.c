@@ -262,8 +262,13 @@ static bool xtcp_write_timeout(struct sock *sk)
 		}
 	}
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
-		/* The handshake counts its retransmissions. */
-		if (icsk->icsk_retransmits >= retry_until) {
+		/* The handshake counts its retransmissions; TCP_USER_TIMEOUT
+		 * bounds it in time as well (native tcp_write_timeout()).
+		 */
+		if (icsk->icsk_retransmits >= retry_until ||
+		    (user_timeout &&
+		     xtcp_retransmits_timed_out(sk, retry_until,
+						user_timeout))) {
 			xtcp_write_err(sk);
 			return true;
 		}
@@ -275,6 +280,27 @@ static bool xtcp_write_timeout(struct sock *sk)
 		return true;
 	}
 	return false;
+}
+
+/*
+ * The next RTO, but no later than TCP_USER_TIMEOUT after the first
+ * retransmission, so the connection ends when the user said and not at
+ * the first backed-off timeout after it (native
+ * tcp_clamp_rto_to_user_timeout()).
+ */
+static u32 xtcp_clamp_rto_to_user_timeout(const struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 user_timeout = READ_ONCE(icsk->icsk_user_timeout);
+	s32 remaining;
+
+	if (!user_timeout || !tp->retrans_stamp)
+		return icsk->icsk_rto;
+	remaining = user_timeout - (tcp_time_stamp_ms(tp) - tp->retrans_stamp);
+	if (remaining <= 0)
+		return 1;	/* already due: fire at once */
+	return min_t(u32, icsk->icsk_rto, msecs_to_jiffies(remaining));
 }
 
 static void xtcp_retransmit_timer(struct sock *sk)
@@ -305,7 +331,8 @@ static void xtcp_retransmit_timer(struct sock *sk)
 	}
 	icsk->icsk_backoff++;
 	icsk->icsk_rto = min_t(u32, icsk->icsk_rto << 1, XTCP_RTO_MAX);
-	xtcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS, icsk->icsk_rto);
+	xtcp_reset_xmit_timer(sk, ICSK_TIME_RETRANS,
+			      xtcp_clamp_rto_to_user_timeout(sk));
 }
 
 static void xtcp_probe_timer(struct sock *sk)
@@ -495,7 +522,18 @@ static void xtcp_keepalive_timer(struct timer_list *t)
 	elapsed = min_t(u32, tcp_jiffies32 - icsk->icsk_ack.lrcvtime,
 			tcp_jiffies32 - tp->rcv_tstamp);
 	if (elapsed >= xtcp_keepalive_time_when(sk)) {
-		if (icsk->icsk_probes_out >= xtcp_keepalive_probes(sk)) {
+		u32 user_timeout = READ_ONCE(icsk->icsk_user_timeout);
+
+		/* TCP_USER_TIMEOUT, when set, replaces the probe count:
+		 * give up once that long has passed without hearing from
+		 * the peer and a probe went unanswered (native
+		 * tcp_keepalive_timer()).
+		 */
+		if ((user_timeout &&
+		     elapsed >= msecs_to_jiffies(user_timeout) &&
+		     icsk->icsk_probes_out > 0) ||
+		    (!user_timeout &&
+		     icsk->icsk_probes_out >= xtcp_keepalive_probes(sk))) {
 			xtcp_send_active_reset(sk, GFP_ATOMIC);
 			xtcp_write_err(sk);
 			goto out;
