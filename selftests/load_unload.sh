@@ -20,8 +20,8 @@ stop=$(mktemp -u)
 work=$(mktemp -d)
 
 ip netns exec xb iperf3 -s -p 5201 >/dev/null 2>&1 &
-ip netns exec xb python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server 10.1.0.2 7000 &
-ip netns exec xb python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server fd00:1::2 7001 &
+ip netns exec xb python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server \
+	10.1.0.2 7000 fd00:1::2 7001 &
 ss_wait 3 xb state listening '( sport = 5201 or sport = 7000 or sport = 7001 )' ||
 	diag "servers not all listening after 20 s"
 icmp_before=$(snmp_get xb Icmp OutDestUnreachs)
