@@ -229,6 +229,33 @@ ss_wait() {
 	return 1
 }
 
+# pid_snmp PID GROUP KEY: a counter of the namespace PID runs in, from
+# /proc/PID/net/snmp (GROUP Icmp, KEY OutDestUnreachs) or, with GROUP
+# "6", /proc/PID/net/snmp6 (KEY Icmp6OutDestUnreachs); no process, where
+# snmp_get costs two (a second each in the debug kernel).
+pid_snmp() {
+	local pid=$1 grp=$2 key=$3 i
+	local -a f hdr
+	if [ "$grp" = 6 ]; then
+		while read -r -a f; do
+			[ "${f[0]}" = "$key" ] && { echo "${f[1]}"; return 0; }
+		done < "/proc/$pid/net/snmp6"
+		return 1
+	fi
+	while read -r -a f; do
+		[ "${f[0]}" = "$grp:" ] || continue
+		if [ ${#hdr[@]} = 0 ]; then
+			hdr=("${f[@]}")
+			continue
+		fi
+		for ((i = 1; i < ${#hdr[@]}; i++)); do
+			[ "${hdr[i]}" = "$key" ] && { echo "${f[i]}"; return 0; }
+		done
+		return 1
+	done < "/proc/$pid/net/snmp"
+	return 1
+}
+
 # A kernel counter from /proc/net/snmp or netstat, e.g. snmp_get Icmp OutDestUnreachs
 snmp_get() {
 	local ns=$1 grp=$2 key=$3
