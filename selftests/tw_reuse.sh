@@ -29,7 +29,7 @@ xtcp_debug_kernel && [ "$have_xtcp" = 1 ] && stacks="$IPPROTO_XTCP:/proc/sys/net
 # ephemeral port, so that no run meets another's TIME_WAIT.  Servers
 # only for the stacks that run (python costs 2 s of CPU to start in the
 # debug kernel).
-filter= nsrv=0
+filter='' nsrv=0
 for st in $stacks; do
 	p=${st##*:}
 	ip netns exec "$B" python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server \
