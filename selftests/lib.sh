@@ -197,16 +197,62 @@ nap() {
 	return 0
 }
 
+# file_wait FILE TEXT TRIES: wait (TRIES tenths of a second at most)
+# until FILE is not empty and contains TEXT (any content if TEXT is
+# empty), e.g. a server's "listening" line, without a fork or exec per
+# poll: each costs about a second in the debug kernel under make check.
+file_wait() {
+	local f=$1 text=$2 tries=$3 i content
+	for ((i = 0; i < tries; i++)); do
+		if [ -s "$f" ]; then
+			[ -z "$text" ] && return 0
+			read -r -d '' content < "$f"
+			[[ $content == *"$text"* ]] && return 0
+		fi
+		nap 0.1
+	done
+	return 1
+}
+
 # ss_wait N NS FILTER...: wait (20 s at most) until at least N TCP
 # sockets of NS match the ss filter, e.g. servers listening: polling, not
 # a fixed sleep, which is either too long or too short under emulation.
+# One exec per poll (ss -N enters the namespace itself; mapfile counts).
 ss_wait() {
-	local n=$1 ns=$2 i
+	local n=$1 ns=$2 i lines
 	shift 2
-	for i in $(seq 1 100); do
-		[ "$(ip netns exec "$ns" ss -Htn "$@" | wc -l)" -ge "$n" ] && return 0
+	for ((i = 0; i < 100; i++)); do
+		mapfile -t lines < <(ss -N "$ns" -Htn "$@")
+		[ "${#lines[@]}" -ge "$n" ] && return 0
 		nap 0.2
 	done
+	return 1
+}
+
+# pid_snmp PID GROUP KEY: a counter of the namespace PID runs in, from
+# /proc/PID/net/snmp (GROUP Icmp, KEY OutDestUnreachs) or, with GROUP
+# "6", /proc/PID/net/snmp6 (KEY Icmp6OutDestUnreachs); no process, where
+# snmp_get costs two (a second each in the debug kernel).
+pid_snmp() {
+	local pid=$1 grp=$2 key=$3 i
+	local -a f hdr
+	if [ "$grp" = 6 ]; then
+		while read -r -a f; do
+			[ "${f[0]}" = "$key" ] && { echo "${f[1]}"; return 0; }
+		done < "/proc/$pid/net/snmp6"
+		return 1
+	fi
+	while read -r -a f; do
+		[ "${f[0]}" = "$grp:" ] || continue
+		if [ ${#hdr[@]} = 0 ]; then
+			hdr=("${f[@]}")
+			continue
+		fi
+		for ((i = 1; i < ${#hdr[@]}; i++)); do
+			[ "${hdr[i]}" = "$key" ] && { echo "${f[i]}"; return 0; }
+		done
+		return 1
+	done < "/proc/$pid/net/snmp"
 	return 1
 }
 

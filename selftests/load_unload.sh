@@ -20,12 +20,13 @@ stop=$(mktemp -u)
 work=$(mktemp -d)
 
 ip netns exec xb iperf3 -s -p 5201 >/dev/null 2>&1 &
-ip netns exec xb python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server 10.1.0.2 7000 &
-ip netns exec xb python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server fd00:1::2 7001 &
+srv=$!	# iperf3 in xb once listening: its /proc/PID/net is xb's
+ip netns exec xb python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server \
+	10.1.0.2 7000 fd00:1::2 7001 &
 ss_wait 3 xb state listening '( sport = 5201 or sport = 7000 or sport = 7001 )' ||
 	diag "servers not all listening after 20 s"
-icmp_before=$(snmp_get xb Icmp OutDestUnreachs)
-icmp6_before=$(ip netns exec xb awk '$1 == "Icmp6OutDestUnreachs" { print $2 }' /proc/net/snmp6)
+icmp_before=$(pid_snmp "$srv" Icmp OutDestUnreachs)
+icmp6_before=$(pid_snmp "$srv" 6 Icmp6OutDestUnreachs)
 
 ip netns exec xa python3 -S "$XTCP_TOP/selftests/tcp_echo.py" client 10.1.0.2 7000 "$stop" \
 	> "$work/echo4" 2>&1 &
@@ -80,12 +81,12 @@ else
 	fail "iperf3 runs during the cycles all succeeded ($runs ok, $bad failed)"
 	diag "$(tail -20 "$work/iperf.errors" 2>/dev/null)"
 fi
-check "long-lived IPv4 connection survived ($(cat "$work/echo4"))" test "$e4" = 0
-check "long-lived IPv6 connection survived ($(cat "$work/echo6"))" test "$e6" = 0
-icmp_after=$(snmp_get xb Icmp OutDestUnreachs)
-icmp6_after=$(ip netns exec xb awk '$1 == "Icmp6OutDestUnreachs" { print $2 }' /proc/net/snmp6)
+check "long-lived IPv4 connection survived ($(< "$work/echo4"))" test "$e4" = 0
+check "long-lived IPv6 connection survived ($(< "$work/echo6"))" test "$e6" = 0
+icmp_after=$(pid_snmp "$srv" Icmp OutDestUnreachs)
+icmp6_after=$(pid_snmp "$srv" 6 Icmp6OutDestUnreachs)
 check "no ICMP unreachable sent ($icmp_before -> $icmp_after)" test "$icmp_before" = "$icmp_after"
 check "no ICMPv6 unreachable sent ($icmp6_before -> $icmp6_after)" test "$icmp6_before" = "$icmp6_after"
-check "module unloaded at the end" bash -c '! test -d /sys/module/xtcp'
+check "module unloaded at the end" test ! -d /sys/module/xtcp
 rm -rf "$work" "$stop"
 finish

@@ -8,7 +8,7 @@
 #  - curl against nginx serving a generated file, checksum compared, with
 #    each side on xtcp in turn and both, in IPv4 and IPv6.
 # Every pairing runs native<->native first, which must pass (stock kernel
-# only: the debug kernel runs the xtcp cases, with a 1 MiB file).  xtcp cases
+# only: the debug kernel runs fewer xtcp cases, with a 1 MiB file).  xtcp cases
 # are SKIPped when xtcpize is not built or when xtcp cannot yet carry a
 # connection (probed with xtcp_conn); otherwise a failure is a failure.
 . "$(dirname "$0")/lib.sh"
@@ -50,7 +50,8 @@ wrap() {
 
 # reap PID: wait up to 5 s for a server to exit, then kill it
 reap() {
-	for _ in $(seq 1 50); do
+	local i
+	for ((i = 0; i < 50; i++)); do
 		kill -0 "$1" 2>/dev/null || break
 		nap 0.1
 	done
@@ -59,8 +60,11 @@ reap() {
 }
 
 # xtcp_used FILE: xtcpize converted at least one socket, and none failed
+# (bash patterns, not grep: an exec costs a second in the debug kernel)
 xtcp_used() {
-	grep -q -- '-> xtcp fd [0-9]' "$1" && ! grep -q -- '-> xtcp fd -1' "$1"
+	local log
+	read -r -d '' log < "$1"
+	[[ $log == *"-> xtcp fd "[0-9]* ]] && [[ $log != *"-> xtcp fd -1"* ]]
 }
 
 # --- iperf3 ------------------------------------------------------------
@@ -73,13 +77,16 @@ iperf_case() {
 		return
 	fi
 	wrap "$s"
-	ip netns exec "$B" "${W[@]}" iperf3 -s -1 -B "$SA4" -p 5201 \
+	# Listening once it says so (--forceflush: not held in stdio's
+	# buffer), read without exec: ss saw no xtcp listener (it would
+	# need xtcp_diag), and each ss cost seconds in the debug kernel.
+	# (Removed first: the last case's server said it too.)
+	rm -f "$work/srv.out"
+	ip netns exec "$B" "${W[@]}" iperf3 -s -1 --forceflush -B "$SA4" -p 5201 \
 		> "$work/srv.out" 2> "$work/srv.err" &
 	srv=$!
-	for _ in $(seq 1 50); do
-		ip netns exec "$B" ss -Htln "sport = 5201" | grep -q . && break
-		nap 0.1
-	done
+	file_wait "$work/srv.out" "Server listening" 100 ||
+		diag "iperf3 server not listening after 10 s"
 	wrap "$c"
 	# The stock kernel runs for 2 s (90-250 MB here); the debug kernel,
 	# which shares the CPUs with the other VMs of make check and moved
@@ -109,11 +116,15 @@ iperf_case() {
 debug=0
 iperf_amount="-t 2"
 xtcp_debug_kernel && debug=1 && iperf_amount="-n 4M"
+# The debug kernel also runs fewer combinations (a program start costs
+# seconds there): iperf3 with xtcp receiving the bulk data, as client
+# and as server (conn.sh moves bulk data each way between xtcp and native
+# TCP in that kernel too), and curl in one family per mixed pairing.
 [ "$debug" = 1 ] || iperf_case tcp tcp
-iperf_case xtcp tcp
+[ "$debug" = 1 ] || iperf_case xtcp tcp
 iperf_case xtcp tcp -R
 iperf_case tcp xtcp
-iperf_case tcp xtcp -R
+[ "$debug" = 1 ] || iperf_case tcp xtcp -R
 
 # --- curl and nginx ----------------------------------------------------
 www=$work/www
@@ -122,7 +133,7 @@ size=$((3 << 20))
 [ "$debug" = 1 ] && size=$((1 << 20))
 head -c "$size" /dev/urandom > "$www/file.bin"
 head -c 777 /dev/urandom >> "$www/file.bin"
-want=$(sha256sum < "$www/file.bin" | cut -d' ' -f1)
+read -r want _ < <(sha256sum < "$www/file.bin")
 cat > "$work/nginx/nginx.conf" <<EOF
 daemon off;
 master_process off;
@@ -147,16 +158,14 @@ EOF
 
 start_nginx() {	# start_nginx tcp|xtcp
 	wrap "$1"
+	rm -f "$work/nginx/nginx.pid"
 	ip netns exec "$B" "${W[@]}" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" \
 		> "$work/nginx.out" 2> "$work/nginx.err" &
 	nginx_pid=$!
-	# ready once a (native) connection to it succeeds
-	for _ in $(seq 1 50); do
-		ip netns exec "$A" timeout 2 bash -c "exec 3<>/dev/tcp/$SA4/8080" \
-			2>/dev/null && return 0
-		nap 0.2
-	done
-	return 1
+	# nginx writes its pid file once its sockets listen (after
+	# ngx_init_cycle()): waiting for it costs no exec, where a probe
+	# connection cost three.
+	file_wait "$work/nginx/nginx.pid" "" 100
 }
 
 stop_nginx() {
@@ -172,7 +181,8 @@ curl_case() {	# curl_case CLIENT SERVER v4|v6
 	wrap "$c"
 	ip netns exec "$A" "${W[@]}" curl -sS --max-time 60 -o "$work/got.bin" "$url" \
 		2> "$work/curl.err"
-	got=$(sha256sum < "$work/got.bin" 2>/dev/null | cut -d' ' -f1)
+	got=
+	[ -f "$work/got.bin" ] && read -r got _ < <(sha256sum < "$work/got.bin")
 	if [ "$got" = "$want" ]; then
 		ok "$name: $((size >> 20)) MiB + 777 B file, sha256 matches"
 	else
@@ -201,6 +211,8 @@ for s in tcp xtcp; do
 	for c in tcp xtcp; do
 		[ "$debug" = 1 ] && [ "$c:$s" = tcp:tcp ] && continue
 		for fam in v4 v6; do
+			[ "$debug" = 1 ] && [ "$c:$s:$fam" = xtcp:tcp:v6 ] && continue
+			[ "$debug" = 1 ] && [ "$c:$s:$fam" = tcp:xtcp:v4 ] && continue
 			if [ -n "$noxtcp" ] && [ "$c" = xtcp ]; then
 				skip "curl $c -> nginx $s ($fam)" "$noxtcp"
 				continue

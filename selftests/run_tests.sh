@@ -36,6 +36,23 @@ if [ -f "${XTCP_KO:-}" ]; then
 	export XTCP_KO=$kodir/${XTCP_KO##*/}
 fi
 
+# guest_busy: busy CPU time of the guest so far, in USER_HZ ticks (all
+# CPUs, from /proc/stat, no fork).  Idle vCPUs cost the host next to
+# nothing, busy ones all of a host core under TCG: the busy time of a
+# script is what it costs the other VMs of make check (it includes time
+# the host ran something else while the guest thought it busy).
+# Also sets forks, the processes created so far: each fork and exec
+# costs about a second of CPU in the debug kernel.
+guest_busy() {
+	local k u n s i w q sq st
+	while read -r k u n s i w q sq st _; do
+		case "$k" in
+		cpu) busy=$((u + n + s + q + sq + st)) ;;
+		processes) forks=$u; break ;;
+		esac
+	done < /proc/stat
+}
+
 TIMES=/dev/null
 [ -n "${XTCP_OUT:-}" ] && [ -d "$XTCP_OUT" ] && TIMES=$XTCP_OUT/case-times.txt
 n=0
@@ -45,6 +62,8 @@ exec 9>>"$TIMES"
 for t in $TESTS; do
 	echo "# === $t"
 	start=$SECONDS
+	guest_busy
+	busy0=$busy forks0=$forks
 	cases=0
 	sfailed=0
 	rc=
@@ -81,8 +100,11 @@ for t in $TESTS; do
 		n=$((n + 1)); failed=$((failed + 1))
 		echo "not ok $n ${t%.sh}: script ended (exit $rc) after $cases cases"
 	fi
-	echo "# $t took $((SECONDS - start))s"
-	echo "$((SECONDS - start)) end $t" >&9
+	guest_busy
+	busy=$((busy - busy0))
+	cost="guest cpu $((busy / 100)).$((busy % 100 / 10))s, $((forks - forks0)) processes"
+	echo "# $t took $((SECONDS - start))s ($cost)"
+	echo "$((SECONDS - start)) end $t ($cost)" >&9
 	# Leave nothing behind for the next script.
 	rmmod xtcp_diag 2>/dev/null
 	rmmod xtcp 2>/dev/null

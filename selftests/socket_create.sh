@@ -29,6 +29,6 @@ fi
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 check "rmmod succeeds once sockets are closed" rmmod xtcp
-check "module is gone after rmmod" bash -c '! test -d /sys/module/xtcp'
+check "module is gone after rmmod" test ! -d /sys/module/xtcp
 run_tap "unloaded" "$XTCP_BIN/socket_api" absent
 finish

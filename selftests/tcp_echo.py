@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """A long-lived TCP connection that notices any loss or reset.
 
-  tcp_echo.py server ADDR PORT          echo every byte back
+  tcp_echo.py server ADDR PORT [ADDR PORT]...
+                                        echo every byte back, on each
+                                        address (one process: python
+                                        takes seconds to start under
+                                        the debug kernel)
   tcp_echo.py client ADDR PORT STOPFILE send numbered lines until STOPFILE
                                         exists; every echo must match.
 Exit status 0 only if the connection survived and every byte came back.
@@ -10,15 +14,30 @@ Exit status 0 only if the connection survived and every byte came back.
 import os
 import socket
 import sys
+import threading
 import time
 
 
-def server(addr, port):
+def listener(addr, port):
     fam = socket.AF_INET6 if ':' in addr else socket.AF_INET
     ls = socket.socket(fam, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((addr, port))
     ls.listen(8)
+    return ls
+
+
+def server(pairs):
+    """Listen on every (addr, port) first, then serve each in a thread."""
+    socks = [listener(a, p) for a, p in pairs]
+    threads = [threading.Thread(target=serve, args=(ls,), daemon=True)
+               for ls in socks[1:]]
+    for t in threads:
+        t.start()
+    serve(socks[0])
+
+
+def serve(ls):
     while True:
         c, _ = ls.accept()
         while True:
@@ -60,6 +79,7 @@ def client(addr, port, stopfile):
 
 if __name__ == '__main__':
     if sys.argv[1] == 'server':
-        server(sys.argv[2], int(sys.argv[3]))
+        a = sys.argv[2:]
+        server([(a[i], int(a[i + 1])) for i in range(0, len(a) - 1, 2)])
     else:
         sys.exit(client(sys.argv[2], int(sys.argv[3]), sys.argv[4]))

@@ -16,23 +16,29 @@ xtcp_load || have_xtcp=0
 netns_pair "$A" "$B" "$X" || { fail "netns setup"; finish; }
 # The kernel's reuse check reads the native knob too (see
 # xtcp_hash_connect()); it stays on for the xtcp runs.
-ip netns exec "$A" sysctl -qw net.ipv4.tcp_tw_reuse=1
-
-# The server echoes and closes once the client has, so the client's side
-# goes to TIME_WAIT.  Each run has its own server port and its own single
-# ephemeral port, so that no run meets another's TIME_WAIT.
-for p in 7100 7102; do
-	ip netns exec "$B" python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server "10.$X.0.2" $p &
-	ip netns exec "$B" python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server "fd00:$X::2" $((p + 1)) &
-done
-ss_wait 4 "$B" state listening '( sport = 7100 or sport = 7101 or sport = 7102 or sport = 7103 )' ||
-	diag "echo servers not all listening after 20 s"
+# (set before each run below, with that run's port range)
 
 lport=40000
 stacks="0:/proc/sys/net/ipv4:7100"
 [ "$have_xtcp" = 1 ] && stacks="$stacks $IPPROTO_XTCP:/proc/sys/net/xtcp:7102"
 # The native control runs in the stock kernel only.
 xtcp_debug_kernel && [ "$have_xtcp" = 1 ] && stacks="$IPPROTO_XTCP:/proc/sys/net/xtcp:7102"
+
+# The server echoes and closes once the client has, so the client's side
+# goes to TIME_WAIT.  Each run has its own server port and its own single
+# ephemeral port, so that no run meets another's TIME_WAIT.  Servers
+# only for the stacks that run (python costs 2 s of CPU to start in the
+# debug kernel).
+filter='' nsrv=0
+for st in $stacks; do
+	p=${st##*:}
+	ip netns exec "$B" python3 -S "$XTCP_TOP/selftests/tcp_echo.py" server \
+		"10.$X.0.2" "$p" "fd00:$X::2" $((p + 1)) &
+	filter="$filter${filter:+ or }sport = $p or sport = $((p + 1))"
+	nsrv=$((nsrv + 2))
+done
+ss_wait "$nsrv" "$B" state listening "( $filter )" ||
+	diag "echo servers not all listening after 20 s"
 for st in $stacks; do
 	IFS=: read -r proto dir port <<< "$st"
 	name=tcp
@@ -42,11 +48,11 @@ for st in $stacks; do
 		case "$addr" in *:*) fam=v6 ;; esac
 		[ "$fam" = v4 ] || port=$((port + 1))
 		lport=$((lport + 1))
-		ip netns exec "$A" sysctl -qw net.ipv4.ip_local_port_range="$lport $lport"
+		ip netns exec "$A" sysctl -qw net.ipv4.tcp_tw_reuse=1 \
+			net.ipv4.ip_local_port_range="$lport $lport"
 		run_tap "$name $fam" ip netns exec "$A" python3 -S \
 			"$XTCP_TOP/selftests/tw_reuse.py" "$proto" "$addr" "$port" \
 			"$dir" "$lport"
-		ip netns exec "$A" sysctl -qw net.ipv4.tcp_tw_reuse=1
 	done
 done
 [ "$have_xtcp" = 1 ] || skip "xtcp runs" "xtcp.ko did not load"
