@@ -148,7 +148,8 @@ start_xfer() {
 	(t0=$SECONDS
 	 timeout -s ALRM -k 5 "$tmo" ip netns exec "$A" "$CONN" xfer \
 		-C "$A" -S "$B" -c "$(proto "$c")" -s "$(proto "$s")" \
-		-x "$X" -P "$port" $famopt -n "$bytes" -b "$bytes" 2>&1
+		-x "$X" -P "$port" $famopt -n "$bytes" -b "$bytes" \
+		-L "$tmo" 2>&1
 	 echo "helper-exit $?"
 	 echo "# wall $((SECONDS - t0)) s") >"$tmpd/$nx.out" &
 }

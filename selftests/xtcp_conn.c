@@ -21,10 +21,11 @@
  *   api [-T]	socket API cases (connect, close, RST, flags, poll,
  *		timeouts, options, names, v4-mapped); -T adds ETIMEDOUT
  *		after tcp_syn_retries=1 (a few seconds)
- *   xfer -n N[,N...] [-b MAX]	one connection per size: N bytes from
- *		client to server, then after the client's FIN N bytes (at
- *		most MAX) back; FNV checksums compared end to end, and
- *		read() == 0 at FIN on both ends
+ *   xfer -n N[,N...] [-b MAX] [-L S]	one connection per size: N bytes
+ *		from client to server, then after the client's FIN N bytes
+ *		(at most MAX) back; FNV checksums compared end to end, and
+ *		read() == 0 at FIN on both ends; each within S seconds
+ *		(default 60 s plus 1 s per MiB)
  *   churn -k K	K sequential connections, opened and closed (client
  *		closes first, so TIME_WAIT is on the client)
  *   hold -k K	K established connections, data queued both ways; prints
@@ -1624,6 +1625,9 @@ static int xfer_server(int fd)
 	return rc;
 }
 
+/* The time limit of one xfer, for both ends (mode_xfer()). */
+static unsigned int xfer_secs;
+
 static void xfer_one(__u64 n, __u64 back)
 {
 	struct hdr h = { n, back };
@@ -1641,7 +1645,7 @@ static void xfer_one(__u64 n, __u64 back)
 	pid = fork();
 	if (pid == 0) {
 		close(cfd);
-		alarm(60 + (n >> 20));
+		alarm(xfer_secs);
 		signal(SIGALRM, SIG_DFL);
 		_exit(xfer_server(afd));
 	}
@@ -1685,7 +1689,7 @@ static void xfer_one(__u64 n, __u64 back)
 	close(cfd);
 }
 
-static void mode_xfer(const char *sizes, __u64 max_back)
+static void mode_xfer(const char *sizes, __u64 max_back, unsigned int limit)
 {
 	char *s = strdup(sizes), *tok, *save = NULL;
 	static char name[64];
@@ -1695,7 +1699,8 @@ static void mode_xfer(const char *sizes, __u64 max_back)
 		__u64 n = strtoull(tok, NULL, 0);
 
 		snprintf(name, sizeof(name), "xfer %s", tok);
-		begin(name, 60 + (n >> 20));
+		xfer_secs = limit ? limit : 60 + (n >> 20);
+		begin(name, xfer_secs);
 		xfer_one(n, n < max_back ? n : max_back);
 	}
 	free(s);
@@ -1831,13 +1836,14 @@ int main(int argc, char **argv)
 {
 	const char *mode, *sizes = "1,1024,1048576";
 	int opt, with_timeout = 0, k = 1000;
+	unsigned int limit = 0;
 	__u64 max_back = ~0ULL;
 
 	if (argc < 2)
 		usage();
 	mode = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "C:S:c:s:6x:P:Tn:b:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "C:S:c:s:6x:P:Tn:b:k:L:")) != -1) {
 		switch (opt) {
 		case 'C':
 			cli.ns = optarg;
@@ -1873,6 +1879,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			k = atoi(optarg);
+			break;
+		case 'L':
+			limit = atoi(optarg);
 			break;
 		default:
 			usage();
@@ -1910,7 +1919,7 @@ int main(int argc, char **argv)
 		}
 		jb_armed = 0;
 	} else if (!strcmp(mode, "xfer")) {
-		mode_xfer(sizes, max_back);
+		mode_xfer(sizes, max_back, limit);
 	} else if (!strcmp(mode, "churn")) {
 		mode_churn(k);
 	} else if (!strcmp(mode, "hold")) {
