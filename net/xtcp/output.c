@@ -696,14 +696,15 @@ static bool xtcp_can_send_data(const struct sock *sk)
 
 /* Native tcp_write_xmit(): send from the write queue what the peer's
  * window, the congestion window and Nagle allow.  Returns true when
- * nothing is in flight and the window stopped us (arm the probe timer).
+ * nothing is in flight and the window, or a local drop, stopped us (arm
+ * the probe timer).
  */
 bool xtcp_write_xmit(struct sock *sk, unsigned int mss, int nonagle,
 		     int push_one, gfp_t gfp)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
-	bool window_stop = false, cwnd_limited = false;
+	bool window_stop = false, cwnd_limited = false, dropped = false;
 	u32 sent = 0;
 
 	if (!xtcp_can_send_data(sk))
@@ -755,8 +756,10 @@ bool xtcp_write_xmit(struct sock *sk, unsigned int mss, int nonagle,
 		    xtcp_nagle_holds(tp, skb, mss, nonagle))
 			break;
 
-		if (xtcp_transmit_skb(sk, skb, true, gfp))
+		if (xtcp_transmit_skb(sk, skb, true, gfp)) {
+			dropped = true;	/* a qdisc or the IP layer refused it */
 			break;
+		}
 		if (skb->len && skb->len < mss)
 			tp->snd_sml = cb->end_seq;
 		sent += xtcp_skb_pcount(skb);
@@ -778,7 +781,13 @@ bool xtcp_write_xmit(struct sock *sk, unsigned int mss, int nonagle,
 	cwnd_limited |= xtcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp);
 	if (sent || cwnd_limited)
 		xtcp_cwnd_validate(sk, cwnd_limited);
-	return window_stop && !tp->packets_out;
+	/* Nothing in flight means no ACK and no RTO will come to restart
+	 * us: the probe timer must (native tcp_write_xmit()'s return).
+	 * That covers a local drop too (a full qdisc returns
+	 * NET_XMIT_DROP), which otherwise left data queued with no timer
+	 * at all, for good.
+	 */
+	return (window_stop || dropped) && !tp->packets_out;
 }
 
 /* The first zero-window probe waits one RTO (at least TCP_RTO_MIN),
