@@ -136,7 +136,10 @@ struct xtcp6_sock {
  * path: WRITE_ONCE()/READ_ONCE().
  */
 struct xtcp_pernet {
-	struct net *net;	/* the namespace this belongs to */
+	/* Its namespace: set before anything can see this struct, never
+	 * changed after, so read without a lock.
+	 */
+	struct net *net;
 	int	default_enable;
 
 	/* net.xtcp.tcp_* knobs: Linux 6.12 names, units and defaults.
