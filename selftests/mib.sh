@@ -16,13 +16,17 @@
 #    with native->xtcp (each xtcp end in a namespace of its own, so its
 #    counters are its own).  Every counter both stacks have that
 #    native moved (by at least MIB_MIN, default 5) must move for xtcp
-#    too, in both pairings; TCPDelivered within a factor of 2.
+#    too, in both pairings; TCPDelivered within a factor of 2.  A
+#    counter missing after one round gets a second round of both
+#    pairings, judged with the first (one round is a small sample:
+#    native itself has seen TCPOFOQueue 0 in one of 16).
 #    Counters of chance events (undo, spurious RTO, TLP repairs,
 #    reordering seen by SACK, which RACK's early marking usually
-#    preempts) are shown, not asserted.  TCPRcvCoalesce is asserted for the mixed
-#    pairings only: whether a received segment can be merged depends on
-#    how the sender laid out its skb, and segments sent by xtcp rarely
-#    can be (see the report of the mib helper).
+#    preempts, or by timestamps, which needs a partial undo) are shown,
+#    not asserted.  TCPRcvCoalesce is asserted for the mixed pairings
+#    only: whether a received segment can be merged depends on how the
+#    sender laid out its skb, and segments sent by xtcp rarely can be
+#    (see the report of the mib helper).
 # Both address families, each on a namespace pair of its own, so that
 # both families' transfers of a step run at once and the counters stay
 # apart (the debug kernel: IPv4 only).
@@ -64,7 +68,7 @@ TCPACKSkippedPAWS TCPACKSkippedSeq PAWSEstab TCPOFODrop TCPZeroWindowDrop
 TCPWantZeroWindowAdv TCPToZeroWindowAdv TCPFromZeroWindowAdv
 TCPSYNChallenge TCPChallengeACK EstabResets OutRsts TCPAbortOnData
 DelayedACKs TCPDSACKOfoRecv TCPDSACKOfoSent TCPOFOMerge TCPSlowStartRetrans
-TCPLostRetransmit TCPTimeouts TCPSACKReorder"
+TCPLostRetransmit TCPTimeouts TCPSACKReorder TCPTSReorder TCPPartialUndo"
 # Asserted for the xtcp ends of the mixed pairings only (see above).
 MIXED_ONLY="TCPRcvCoalesce"
 
@@ -241,16 +245,23 @@ for fam in $fams; do
 	run_phase "$fam-mixed" "$(px "$fam")" "$fam xtcp:tcp" "$fam tcp:xtcp"
 done
 wait_phases
-for fam in $fams; do
-	report_phase "$fam-lossy" "$fam tcp:tcp" "$fam xtcp:xtcp"
-	report_phase "$fam-mixed" "$fam xtcp:tcp" "$fam tcp:xtcp"
+# lossy_compare FAM ROUNDS...: the comparison over the transfers of
+# the rounds given (each round one lossy and one mixed phase); prints
+# the missing counters.
+lossy_compare() {
+	local fam=$1 r files=() mfiles=()
+	shift
+	for r in "$@"; do
+		files+=("$tmpd/$fam-lossy$r.delta")
+		mfiles+=("$tmpd/$fam-mixed$r.delta")
+	done
 	# native: both ends of tcp:tcp; xtcp: both ends of xtcp:xtcp;
 	# mixed: the xtcp end of each mixed pairing (client in mc, server
 	# in ms)
 	awk -v chance="$CHANCE" -v mixedonly="$MIXED_ONLY" -v min="$min" '
-		FILENAME == ARGV[1] && $1 == "tcp" { nat[$3] += $4 }
-		FILENAME == ARGV[1] && $1 == "xtcp" { xt[$3] += $4 }
-		FILENAME == ARGV[2] && $1 == "xtcp" { mx[$3] += $4 }
+		FILENAME ~ /-lossy[0-9]*\.delta$/ && $1 == "tcp" { nat[$3] += $4 }
+		FILENAME ~ /-lossy[0-9]*\.delta$/ && $1 == "xtcp" { xt[$3] += $4 }
+		FILENAME ~ /-mixed[0-9]*\.delta$/ && $1 == "xtcp" { mx[$3] += $4 }
 		END {
 			n = split(chance, c, /[ \n]+/)
 			for (i = 1; i <= n; i++) ch[c[i]] = 1
@@ -269,12 +280,34 @@ for fam in $fams; do
 			print "missing" missing
 			print "delivered", nat["TCPDelivered"] + 0, \
 				xt["TCPDelivered"] + 0, mx["TCPDelivered"] + 0
-		}' "$tmpd/$fam-lossy.delta" "$tmpd/$fam-mixed.delta" >"$tmpd/res"
+		}' "${files[@]}" "${mfiles[@]}" >"$tmpd/res"
+	diag "$fam lossy (rounds:$*), native/xtcp:xtcp/mixed:$(sed -n 's/^table//p' "$tmpd/res")"
+}
+
+for fam in $fams; do
+	report_phase "$fam-lossy" "$fam tcp:tcp" "$fam xtcp:xtcp"
+	report_phase "$fam-mixed" "$fam xtcp:tcp" "$fam tcp:xtcp"
+	lossy_compare "$fam" ""
+	read -r n x m < <(sed -n 's/^delivered //p' "$tmpd/res")
 	missing=$(sed -n 's/^missing//p' "$tmpd/res")
-	diag "$fam lossy, native/xtcp:xtcp/mixed:$(sed -n 's/^table//p' "$tmpd/res")"
+	if [ -n "$missing" ]; then
+		# One round is a small sample: even native, on the same
+		# path, has seen TCPOFOQueue 0 in a round where xtcp saw
+		# hundreds (1 of 16 rounds).  A counter missing after one
+		# round gets a second round, and the two are judged
+		# together.
+		diag "$fam lossy: missing after one round:$missing; a second round"
+		run_phase "$fam-lossy2" "$(px "$fam")" "$fam tcp:tcp" "$fam xtcp:xtcp"
+		wait_phases
+		run_phase "$fam-mixed2" "$(px "$fam")" "$fam xtcp:tcp" "$fam tcp:xtcp"
+		wait_phases
+		report_phase "$fam-lossy2" "$fam tcp:tcp" "$fam xtcp:xtcp"
+		report_phase "$fam-mixed2" "$fam xtcp:tcp" "$fam tcp:xtcp"
+		lossy_compare "$fam" "" 2
+		missing=$(sed -n 's/^missing//p' "$tmpd/res")
+	fi
 	check "$fam lossy: every counter native moved moved for xtcp${missing:+, not:$missing}" \
 		[ -z "$missing" ]
-	read -r n x m < <(sed -n 's/^delivered //p' "$tmpd/res")
 	check "$fam lossy: TCPDelivered within 2x of native ($n/$x/$m)" \
 		within2 "$n" "$x" "$m"
 done
