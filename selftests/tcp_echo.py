@@ -7,9 +7,14 @@
                                         address (one process: python
                                         takes seconds to start under
                                         the debug kernel)
-  tcp_echo.py client ADDR PORT STOPFILE send numbered lines until STOPFILE
-                                        exists; every echo must match.
-Exit status 0 only if the connection survived and every byte came back.
+  tcp_echo.py client STOPFILE SPEC...   until STOPFILE exists, one thread
+                                        per SPEC:
+      hold,ADDR,PORT    one connection, a numbered line every 50 ms;
+                        every echo must match;
+      churn,ADDR,PORT   a new connection for every line (connect, echo,
+                        close), one every 50 ms.
+Prints a line per SPEC; exit status 0 only if every connection survived
+(and every churn connection was made) and every byte came back.
 """
 import os
 import socket
@@ -48,33 +53,74 @@ def serve(ls):
         c.close()
 
 
-def client(addr, port, stopfile):
-    fam = socket.AF_INET6 if ':' in addr else socket.AF_INET
-    s = None
-    for _ in range(100):
+def connect(addr, port, tries):
+    for _ in range(tries):
         try:
-            s = socket.create_connection((addr, port), timeout=10)
-            break
+            return socket.create_connection((addr, port), timeout=10)
         except OSError:
             time.sleep(0.1)
+    return None
+
+
+def echo(f, msg):
+    f.write(msg)
+    f.flush()
+    return f.readline() == msg
+
+
+def hold(addr, port, stopfile):
+    s = connect(addr, port, 100)
     if s is None:
-        print('client: cannot connect', file=sys.stderr)
-        return 1
+        return 'cannot connect'
     f = s.makefile('rwb')
     n = 0
     while not os.path.exists(stopfile):
-        msg = b'%08d xtcp-echo\n' % n
-        f.write(msg)
-        f.flush()
-        back = f.readline()
-        if back != msg:
-            print('client: mismatch at %d: %r' % (n, back), file=sys.stderr)
-            return 1
+        if not echo(f, b'%08d xtcp-echo\n' % n):
+            return 'mismatch at %d' % n
         n += 1
         time.sleep(0.05)
     s.close()
-    print('client: %d round trips' % n)
-    return 0 if n > 0 else 1
+    return '%d round trips' % n if n else 'no round trip'
+
+
+def churn(addr, port, stopfile):
+    n = 0
+    while not os.path.exists(stopfile):
+        try:
+            s = socket.create_connection((addr, port), timeout=10)
+            with s, s.makefile('rwb') as f:
+                if not echo(f, b'%08d xtcp-churn\n' % n):
+                    return 'mismatch on connection %d' % n
+        except OSError as e:
+            return 'connection %d: %s' % (n, e)
+        n += 1
+        time.sleep(0.05)
+    return '%d connections' % n if n else 'no connection'
+
+
+def client(stopfile, specs):
+    """One thread per spec; a result line for each, in order."""
+    results = [None] * len(specs)
+
+    def run(i, kind, addr, port):
+        fn = hold if kind == 'hold' else churn
+        try:
+            results[i] = fn(addr, int(port), stopfile)
+        except OSError as e:
+            results[i] = str(e)
+
+    threads = [threading.Thread(target=run, args=(i,) + tuple(sp.split(',')))
+               for i, sp in enumerate(specs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rc = 0
+    for sp, r in zip(specs, results):
+        good = r is not None and r.endswith(('round trips', 'connections'))
+        print('%s: %s%s' % (sp, '' if good else 'FAIL ', r))
+        rc |= 0 if good else 1
+    return rc
 
 
 if __name__ == '__main__':
@@ -82,4 +128,4 @@ if __name__ == '__main__':
         a = sys.argv[2:]
         server([(a[i], int(a[i + 1])) for i in range(0, len(a) - 1, 2)])
     else:
-        sys.exit(client(sys.argv[2], int(sys.argv[3]), sys.argv[4]))
+        sys.exit(client(sys.argv[2], sys.argv[3:]))
