@@ -53,6 +53,10 @@ void xtcp_destroy_sock_engine(struct sock *sk);
  * and send the SYN, arm the SYN retransmission timer.  tcp_connect().
  */
 int xtcp_connect(struct sock *sk);
+/* After sk_setup_caps() or ip6_dst_store(): GSO whatever the device
+ * offers, as native TCP has it (ip.c).
+ */
+void xtcp_sk_gso_setup(struct sock *sk, struct dst_entry *dst);
 
 /* --- data transfer --- */
 

@@ -391,24 +391,40 @@ static void xtcp_fin(struct sock *sk)
 	}
 }
 
+/*
+ * Merge @from into @to when it continues it (native tcp_try_coalesce()):
+ * fewer skbs, and a truesize closer to the payload, so the window we
+ * offer from tcp_space() is not eaten by per-skb overhead.  @from may be
+ * ours already (owned, from the out-of-order queue: freeing it returns
+ * its truesize) or not yet (nothing charged: only @to's growth is).
+ */
+static bool xtcp_try_coalesce(struct sock *sk, struct sk_buff *to,
+			      struct sk_buff *from, bool *fragstolen)
+{
+	int delta;
+
+	*fragstolen = false;
+	if (!from->len || XTCP_SKB_CB(from)->seq != XTCP_SKB_CB(to)->end_seq ||
+	    (XTCP_SKB_CB(to)->tcp_flags & TCPHDR_FIN))
+		return false;
+	if (!skb_try_coalesce(to, from, fragstolen, &delta))
+		return false;
+	atomic_add(delta, &sk->sk_rmem_alloc);
+	sk_mem_charge(sk, delta);
+	XTCP_SKB_CB(to)->end_seq = XTCP_SKB_CB(from)->end_seq;
+	XTCP_SKB_CB(to)->tcp_flags |= XTCP_SKB_CB(from)->tcp_flags;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPRCVCOALESCE);
+	return true;
+}
+
 /* Append to the receive queue, merging into the tail when contiguous. */
 static bool xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb, bool owned)
 {
 	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	bool fragstolen;
-	int delta;
 
-	if (!owned && tail && skb->len &&
-	    XTCP_SKB_CB(tail)->end_seq == cb->seq &&
-	    !(XTCP_SKB_CB(tail)->tcp_flags & TCPHDR_FIN) &&
-	    skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
-		atomic_add(delta, &sk->sk_rmem_alloc);
-		sk_mem_charge(sk, delta);
-		XTCP_SKB_CB(tail)->end_seq = cb->end_seq;
-		XTCP_SKB_CB(tail)->tcp_flags |= cb->tcp_flags;
+	if (tail && xtcp_try_coalesce(sk, tail, skb, &fragstolen)) {
 		kfree_skb_partial(skb, fragstolen);
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPRCVCOALESCE);
 		return true;
 	}
 	if (!owned)
@@ -549,6 +565,7 @@ static void xtcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 	u32 end_seq = XTCP_SKB_CB(skb)->end_seq;
 	struct rb_node **p = &root->rb_node, *parent = NULL;
 	struct sk_buff *skb1;
+	bool fragstolen;
 
 	if (!xtcp_rmem_schedule(sk, skb)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPOFODROP);
@@ -557,6 +574,15 @@ static void xtcp_data_queue_ofo(struct sock *sk, struct sk_buff *skb)
 	}
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TCPOFOQUEUE);
 	tp->rcv_ooopack += max_t(u16, 1, skb_shinfo(skb)->gso_segs);
+
+	/* The common case after a hole: the segment continues the last
+	 * queued run (native's ooo_last_skb fast path).
+	 */
+	skb1 = skb_rb_last(root);
+	if (skb1 && xtcp_try_coalesce(sk, skb1, skb, &fragstolen)) {
+		kfree_skb_partial(skb, fragstolen);
+		return;
+	}
 
 	while (*p) {
 		parent = *p;

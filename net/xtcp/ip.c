@@ -91,6 +91,46 @@ static void xtcp_push_iphdr(struct sk_buff *skb, __be32 saddr, __be32 daddr,
 /* The socket's own segments: native __ip_queue_xmit() minus IP options
  * (ip_options_build() is not exported; xtcp sends no IP options).
  */
+/*
+ * Native TCP builds GSO packets whatever the device offers:
+ * sk_setup_caps() adds NETIF_F_GSO for sk_is_tcp() sockets, and a device
+ * without segmentation offload gets its packets segmented in software on
+ * the way out (validate_xmit_skb()).  sk_is_tcp() is false for xtcp's
+ * protocol number, so without this a device with gso off would make
+ * xtcp build, queue, clone and send one skb per MSS, where native sends
+ * one per 64 KiB; and the segments it does send would be clones, which a
+ * receiver cannot coalesce (skb_try_coalesce() refuses a cloned skb) nor
+ * account as tightly as native's.  The same rules as sk_setup_caps():
+ * not when GSO was disabled on the socket or an xfrm path cannot
+ * offload; at most GSO_LEGACY_MAX_SIZE, as for any socket that is not
+ * sk_is_tcp().
+ */
+void xtcp_sk_gso_setup(struct sock *sk, struct dst_entry *dst)
+{
+	const struct net_device *dev;
+	u32 max_size;
+	bool v6 = false;
+
+	if ((sk->sk_route_caps & NETIF_F_GSO) || sk->sk_gso_disabled)
+		return;
+	if (dst->header_len && !xfrm_dst_offload_ok(dst))
+		return;
+#if IS_ENABLED(CONFIG_IPV6)
+	v6 = sk->sk_family == AF_INET6 &&
+	     !ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr);
+#endif
+	rcu_read_lock();
+	dev = dst_dev_rcu(dst);
+	max_size = v6 ? READ_ONCE(dev->gso_max_size) :
+			READ_ONCE(dev->gso_ipv4_max_size);
+	sk->sk_gso_max_segs = max_t(u32, READ_ONCE(dev->gso_max_segs), 1);
+	rcu_read_unlock();
+	max_size = min_t(u32, max_size, GSO_LEGACY_MAX_SIZE);
+	sk->sk_gso_max_size = max_size - (MAX_TCP_HEADER + 1);
+	sk->sk_route_caps |= NETIF_F_GSO | NETIF_F_GSO_SOFTWARE |
+			     NETIF_F_SG | NETIF_F_HW_CSUM;
+}
+
 int xtcp_ip_queue_xmit(struct sock *sk, struct sk_buff *skb, struct flowi *fl)
 {
 	struct inet_sock *inet = inet_sk(sk);
@@ -110,6 +150,7 @@ int xtcp_ip_queue_xmit(struct sock *sk, struct sk_buff *skb, struct flowi *fl)
 		if (IS_ERR(rt))
 			goto no_route;
 		sk_setup_caps(sk, &rt->dst);
+		xtcp_sk_gso_setup(sk, &rt->dst);
 	}
 	skb_dst_set_noref(skb, &rt->dst);
 
@@ -244,6 +285,7 @@ int xtcp_ip6_queue_xmit(struct sock *sk, struct sk_buff *skb,
 			return PTR_ERR(dst);
 		}
 		ip6_dst_store(sk, dst, NULL, NULL);
+		xtcp_sk_gso_setup(sk, dst);
 	}
 	skb_dst_set_noref(skb, dst);
 	fl6.daddr = sk->sk_v6_daddr;

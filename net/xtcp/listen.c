@@ -734,6 +734,7 @@ static struct sock *xtcp_syn_recv_sock(const struct sock *sk,
 		if (!dst)
 			goto put_and_exit;
 		sk_setup_caps(newsk, dst);
+		xtcp_sk_gso_setup(newsk, dst);
 	} else {
 #if IS_ENABLED(CONFIG_IPV6)
 		struct flowi6 fl6;
@@ -742,6 +743,7 @@ static struct sock *xtcp_syn_recv_sock(const struct sock *sk,
 		if (!dst)
 			goto put_and_exit;
 		ip6_dst_store(newsk, dst, NULL, NULL);
+		xtcp_sk_gso_setup(newsk, dst);
 #else
 		goto put_and_exit;
 #endif

@@ -387,6 +387,7 @@ int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	tp->tcp_usec_ts = dst_tcp_usec_ts(&rt->dst);
 	sk->sk_gso_type = SKB_GSO_TCPV4;
 	sk_setup_caps(sk, &rt->dst);
+	xtcp_sk_gso_setup(sk, &rt->dst);
 	rt = NULL;
 
 	atomic_set(&inet->inet_id, get_random_u16());

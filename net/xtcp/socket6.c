@@ -179,6 +179,7 @@ static int xtcp_v6_connect(struct sock *sk, struct sockaddr *uaddr,
 
 	sk->sk_gso_type = SKB_GSO_TCPV6;
 	ip6_dst_store(sk, dst, NULL, false);
+	xtcp_sk_gso_setup(sk, dst);
 
 	icsk->icsk_ext_hdr_len = 0;
 	if (opt)
