@@ -14,10 +14,13 @@
 # client->xtcp server; each transfer moves data both ways, so every
 # pairing has xtcp both sending and receiving through the impairment.
 #
-# Segmentation offloads are off (tso/gso), so that every segment is its
-# own skb and netem loses, reorders and duplicates segments, not 64 KiB
-# GSO super-packets.  The transfers of one scenario run at the same time
-# (they share the impaired link, as flows on a real path do).
+# Every segment is its own packet at the qdisc, so that netem loses,
+# reorders and duplicates segments, not 64 KiB GSO super-packets: both
+# stacks build GSO packets whatever the device offers (and cut them in
+# software after the qdisc when it has tso/gso off), so the veths have
+# gso_max_segs 1 as well as tso/gso off.  The transfers of one scenario
+# run at the same time (they share the impaired link, as flows on a real
+# path do).
 #
 # The default (make check) runs every scenario once in each family and
 # rotates the pairing from one scenario to the next, so each pairing is
@@ -37,7 +40,7 @@
 #   IMPAIRED_FAMILIES="v4 v6"	address families
 #   IMPAIRED_TIMEOUT=S		limit per transfer, seconds (default
 #				20 + 10 s per MiB, 4x in the debug kernel)
-#   IMPAIRED_OFFLOADS=on	keep tso/gso on
+#   IMPAIRED_OFFLOADS=on	keep tso/gso on (and GSO packets whole at netem)
 . "$(dirname "$0")/lib.sh"
 CONN=$XTCP_BIN/xtcp_conn
 X=16
@@ -104,6 +107,8 @@ if [ "${IMPAIRED_OFFLOADS:-off}" = off ]; then
 	for ns in "$A" "$B"; do
 		ip netns exec "$ns" ethtool -K veth0 tso off gso off \
 			>/dev/null 2>&1
+		ip -n "$ns" link set dev veth0 gso_max_segs 1 ||
+			fail "ip link set veth0 gso_max_segs 1 in $ns"
 	done
 fi
 
