@@ -71,7 +71,7 @@ TCPLostRetransmit TCPTimeouts TCPSACKReorder TCPTSReorder TCPPartialUndo"
 # Asserted for the xtcp ends of the mixed pairings only: a receiver can
 # merge a segment only once its sender has freed its own reference
 # (skb_try_coalesce() refuses a cloned skb), and xtcp senders hold theirs
-# longer than native ones (not understood yet: xtcp:xtcp counts 0-15
+# longer than native ones (not understood yet: xtcp:xtcp counts 15-35
 # where native counts hundreds; an xtcp receiver fed by native does).
 MIXED_ONLY="TCPRcvCoalesce"
 

@@ -702,6 +702,7 @@ int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	struct tcp_sock *tp = tcp_sk(sk);
 	int flags = msg->msg_flags;
 	int mss_now, size_goal;
+	int process_backlog = 0;
 	int copied = 0;
 	long timeo;
 	int err;
@@ -747,9 +748,22 @@ restart:
 new_segment:
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
+			/*
+			 * A long write holds the socket lock while ACKs queue
+			 * on the backlog: handle them every 16 new skbs, as
+			 * native does, so that the window opens, clones are
+			 * released and the ACK clock keeps running.  The
+			 * ACKs may change the MSS, so start over.
+			 */
+			if (unlikely(process_backlog >= 16)) {
+				process_backlog = 0;
+				if (sk_flush_backlog(sk))
+					goto restart;
+			}
 			skb = xtcp_sendmsg_alloc_skb(sk);
 			if (!skb)
 				goto wait_for_space;
+			process_backlog++;
 			xtcp_sendmsg_entail(sk, skb);
 			copy = size_goal;
 		}
