@@ -22,11 +22,12 @@
 # run at the same time (they share the impaired link, as flows on a real
 # path do).
 #
-# The default (make check) runs every scenario once in each family and
-# rotates the pairing from one scenario to the next, so each pairing is
-# covered in both families within the time budget; IMPAIRED_FULL=1 runs
-# the whole matrix of the issue (every scenario x pairing x family, 64
-# MiB each way).
+# The default runs every scenario once in each family and rotates the
+# pairing from one scenario to the next, so each pairing is covered in
+# both families.  make check's stock run (scripts/check, STOCK_APART)
+# sets IMPAIRED_PAIRS to all three pairings and IMPAIRED_BIG_MB=64: the
+# whole matrix of the issue at 0.5 MiB, and a 64 MiB transfer in every
+# scenario.  IMPAIRED_FULL=1 runs the whole matrix at 64 MiB each way.
 #
 #   IMPAIRED_FULL=1		whole matrix, 64 MiB (unless IMPAIRED_MB)
 #   IMPAIRED_MB=N		MiB per transfer, each way (may be fractional:
@@ -34,10 +35,18 @@
 #				which also runs one family per scenario,
 #				alternating, unless IMPAIRED_FAMILIES is set)
 #   IMPAIRED_SCENARIOS="..."	scenario names to run (default: all)
-#   IMPAIRED_PAIRS="c:s ..."	pairings; setting it runs every listed
-#				pairing for every scenario (tcp:tcp is the
-#				native baseline: proves a scenario passable)
+#   IMPAIRED_PAIRS="c:s ..."	pairings (spaces or commas between);
+#				setting it runs every listed pairing for
+#				every scenario (tcp:tcp is the native
+#				baseline: proves a scenario passable)
 #   IMPAIRED_FAMILIES="v4 v6"	address families
+#   IMPAIRED_BIG_MB=N		one transfer of each scenario moves N MiB
+#				each way, the others IMPAIRED_MB; which one
+#				rotates from scenario to scenario (make
+#				check's stock run: every pairing and family
+#				in every scenario, and a 64 MiB transfer in
+#				every scenario, for a sixth of the CPU of
+#				IMPAIRED_FULL)
 #   IMPAIRED_TIMEOUT=S		limit per transfer, seconds (default
 #				20 + 10 s per MiB, 4x in the debug kernel)
 #   IMPAIRED_OFFLOADS=on	keep tso/gso on (and GSO packets whole at netem)
@@ -80,12 +89,25 @@ elif xtcp_debug_kernel; then
 else
 	mb=0.5
 fi
-bytes=$(awk -v m="$mb" 'BEGIN { printf "%d", m * 1048576 }')
-if [ -n "${IMPAIRED_TIMEOUT:-}" ]; then
-	tmo=$IMPAIRED_TIMEOUT
-else
-	tmo=$(awk -v m="$mb" 'BEGIN { printf "%d", 20 + 10 * m }')
-	xtcp_debug_kernel && tmo=$((tmo * 4))
+# mib_bytes MB, mib_limit MB: the byte count and the time limit of a
+# transfer of MB MiB each way
+mib_bytes() { awk -v m="$1" 'BEGIN { printf "%d", m * 1048576 }'; }
+mib_limit() {
+	local t
+	if [ -n "${IMPAIRED_TIMEOUT:-}" ]; then
+		echo "$IMPAIRED_TIMEOUT"
+		return
+	fi
+	t=$(awk -v m="$1" 'BEGIN { printf "%d", 20 + 10 * m }')
+	xtcp_debug_kernel && t=$((t * 4))
+	echo "$t"
+}
+bytes=$(mib_bytes "$mb")
+tmo=$(mib_limit "$mb")
+big_mb=${IMPAIRED_BIG_MB:-}
+if [ -n "$big_mb" ]; then
+	big_bytes=$(mib_bytes "$big_mb")
+	big_tmo=$(mib_limit "$big_mb")
 fi
 families=${IMPAIRED_FAMILIES:-"v4 v6"}
 # The debug kernel (there to catch splats, several times slower under
@@ -98,14 +120,21 @@ if xtcp_debug_kernel && [ -z "${IMPAIRED_FAMILIES:-}" ] &&
 fi
 rotate=1
 if [ -n "${IMPAIRED_PAIRS:-}" ]; then
-	pairs=$IMPAIRED_PAIRS
+	pairs=${IMPAIRED_PAIRS//,/ }
 	rotate=0
 else
 	pairs="xtcp:xtcp xtcp:tcp tcp:xtcp"
 	[ "$full" = 1 ] && rotate=0
 fi
+# transfers per scenario (the big one's rotation counts them)
+# shellcheck disable=SC2086
+ncombos=$(set -- $families; echo $#)
+[ "$one_family" = 1 ] && ncombos=1
+# shellcheck disable=SC2086
+[ "$rotate" = 1 ] || ncombos=$((ncombos * $(set -- $pairs; echo $#)))
 diag "impaired: $mb MiB each way, limit ${tmo}s per transfer," \
-	"pairs: $pairs ($([ $rotate = 1 ] && echo rotated || echo all))"
+	"pairs: $pairs ($([ $rotate = 1 ] && echo rotated || echo all))${big_mb:+,}" \
+	"${big_mb:+one $big_mb MiB transfer per scenario (limit ${big_tmo}s)}"
 
 [ -x "$CONN" ] || { fail "xtcp_conn is built (make -C selftests)"; finish; }
 have_xtcp=1
@@ -145,24 +174,25 @@ for ns in "$A" "$B"; do
 		fail "tc: root prio qdisc in $ns"
 done
 
-# start_xfer FAM C S: one xtcp_conn xfer in the background, its output
-# in $tmpd/N.out.  The transfers of one scenario (one per family, or all
+# start_xfer FAM C S [BYTES LIMIT]: one xtcp_conn xfer in the
+# background (BYTES each way, default $bytes), its output in $tmpd/N.out.  The transfers of one scenario (one per family, or all
 # pairings with IMPAIRED_PAIRS/IMPAIRED_FULL) run at once over the
 # impaired link, so they share it, as flows on a real path do.
 port=21000
 nx=0
 started=()
 start_xfer() {
-	local fam=$1 c=$2 s=$3 famopt=""
+	local fam=$1 c=$2 s=$3 n=${4:-$bytes} lim=${5:-$tmo} famopt=""
 	[ "$fam" = v6 ] && famopt=-6
 	nx=$((nx + 1))
 	port=$((port + 10))
-	started+=("$nx|$fam $c->$s")
+	started+=("$nx|$fam $c->$s|$n|$lim")
+	[ "$lim" -gt "$scen_tmo" ] && scen_tmo=$lim
 	(t0=$SECONDS
-	 timeout -s ALRM -k 5 "$tmo" ip netns exec "$A" "$CONN" xfer \
+	 timeout -s ALRM -k 5 "$lim" ip netns exec "$A" "$CONN" xfer \
 		-C "$A" -S "$B" -c "$(proto "$c")" -s "$(proto "$s")" \
-		-x "$X" -P "$port" $famopt -n "$bytes" -b "$bytes" \
-		-L "$tmo" 2>&1
+		-x "$X" -P "$port" $famopt -n "$n" -b "$n" \
+		-L "$lim" 2>&1
 	 echo "helper-exit $?"
 	 echo "# wall $((SECONDS - t0)) s") >"$tmpd/$nx.out" &
 }
@@ -170,14 +200,16 @@ start_xfer() {
 # collect SCENARIO: wait for the scenario's transfers, then relay each
 # one's TAP (a run killed by the limit prints its own "timed out" from
 # SIGALRM, or is reported here).  Just before the limit the sockets of
-# both namespaces are dumped, and shown if a transfer failed.
+# both namespaces are dumped, and shown if a transfer failed.  The
+# watcher's own output goes nowhere: killed early, it leaves its sleep
+# behind, which must not hold run_tests.sh's pipe open until it ends.
 collect() {
-	local scen=$1 e idx prefix watch
-	(sleep $((tmo * 3 / 4)) &&
+	local scen=$1 e idx prefix watch rest
+	(sleep $((scen_tmo * 3 / 4)) &&
 	 for ns in "$A" "$B"; do
-		echo "# $ns, $((tmo * 3 / 4)) s in:"
+		echo "# $ns, $((scen_tmo * 3 / 4)) s in:"
 		ip netns exec "$ns" ss -tinoe 2>&1 | sed 's/^/#   /'
-	 done >"$tmpd/snap") &
+	 done >"$tmpd/snap") >/dev/null 2>&1 &
 	watch=$!
 	[ ${#xfer_pids[@]} = 0 ] || wait "${xfer_pids[@]}"
 	if [ -s "$tmpd/snap" ]; then
@@ -188,10 +220,12 @@ collect() {
 	fi
 	for e in "${started[@]}"; do
 		idx=${e%%|*}
-		prefix="$scen ${e#*|}"
+		rest=${e#*|}
+		prefix="$scen ${rest%%|*}"
+		rest=${rest#*|}
 		tap_relay "$prefix" note <"$tmpd/$idx.out"
 		if [ "$tap_n" = 0 ]; then
-			fail "$prefix: xfer $bytes: no result (exit $tap_rc; limit ${tmo}s)"
+			fail "$prefix: xfer ${rest%%|*}: no result (exit $tap_rc; limit ${rest#*|}s)"
 		elif [ "${tap_rc:-1}" != 0 ] && [ "$tap_bad" = 0 ]; then
 			fail "$prefix: xtcp_conn exited $tap_rc"
 		fi
@@ -226,6 +260,8 @@ while IFS='|' read -r name qd extra; do
 	t1=$SECONDS
 	j=0
 	xfer_pids=()
+	scen_tmo=$tmo
+	combo=0
 	tick=
 	if [ "$extra" = tick ]; then
 		ip netns exec "$A" busybox ping -q -s 16 -i 0.02 "10.$X.0.2" \
@@ -246,8 +282,16 @@ while IFS='|' read -r name qd extra; do
 			set -- "$1"
 		fi
 		for p in "$@"; do
-			start_xfer "$fam" "${p%%:*}" "${p##*:}"
+			# with IMPAIRED_BIG_MB, the i-th transfer of scenario
+			# i (modulo the scenario's count) is the big one
+			if [ -n "$big_mb" ] && [ $((i % ncombos)) = "$combo" ]; then
+				start_xfer "$fam" "${p%%:*}" "${p##*:}" \
+					"$big_bytes" "$big_tmo"
+			else
+				start_xfer "$fam" "${p%%:*}" "${p##*:}"
+			fi
 			xfer_pids+=($!)
+			combo=$((combo + 1))
 		done
 		j=$((j + 1))
 	done
