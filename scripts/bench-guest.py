@@ -44,7 +44,8 @@ servers to vCPU 1 instead; under TCG that costs bulk throughput (the
 sender and the receiver can no longer share a vCPU) and did not make the
 runs steadier, so it is off by default.
 
-Environment: RUNS (default 5), LOAD_RUNS (default 2 x RUNS), DURATION
+Environment: RUNS (default 5), LOAD_RUNS (default 2 x RUNS), PHASES
+(default "A B C"), COUNTERS (1: log each lossy run's counters), DURATION
 seconds per run (default 8),
 PIN (default 0), BENCH_HOST (free text about the host, copied into the
 results).
@@ -66,6 +67,10 @@ HOST = os.environ.get('BENCH_HOST', '')
 # PIN=1: clients on vCPU 0, servers on vCPU 1 (default: the scheduler's
 # choice).
 PIN = os.environ.get('PIN', '0') not in ('', '0')
+# A: native loaded/unloaded; B: clean path; C: lossy rows.
+PHASES = os.environ.get('PHASES', 'A B C').split()
+# COUNTERS=1: log the counters each lossy run moved, on both ends.
+COUNTERS = os.environ.get('COUNTERS', '0') not in ('', '0')
 CPU = {'ba': 0, 'bb': 1}
 IPPROTO_XTCP = 253
 SERVER = '10.8.0.2'
@@ -326,7 +331,37 @@ def lossy_setup():
         sh('ip netns exec %s ethtool -K veth0 tso off' % ns)
 
 
+def counters(ns, stack):
+    """{name: value} of @stack's counters in @ns (native: Tcp and
+    TcpExt, xtcp: Xtcp and XtcpExt)."""
+    want = ('Tcp:', 'TcpExt:') if stack == 'native' else ('Xtcp:',
+                                                          'XtcpExt:')
+    out = sh('ip netns exec %s cat /proc/net/snmp /proc/net/netstat '
+             '/proc/net/xtcp/snmp' % ns, check=False).splitlines()
+    vals = {}
+    for names, values in zip(out[::2], out[1::2]):
+        n, v = names.split(), values.split()
+        if n and n[0] in want and v and v[0] == n[0]:
+            vals.update(zip(n[1:], (int(x) for x in v[1:])))
+    return vals
+
+
 def lossy_bulk(stack):
+    if COUNTERS:
+        before = {ns: counters(ns, stack) for ns in ('ca', 'cb')}
+        r = lossy_bulk_run(stack)
+        for ns, old in before.items():
+            new = counters(ns, stack)
+            log('C %s %s: %s' % (stack, 'sender' if ns == 'ca' else
+                                 'receiver', ' '.join(
+                                     '%s=%d' % (k, new[k] - old.get(k, 0))
+                                     for k in sorted(new)
+                                     if new[k] != old.get(k, 0))))
+        return r
+    return lossy_bulk_run(stack)
+
+
+def lossy_bulk_run(stack):
     cmd = 'ip netns exec ca ' + wrap(stack, 'iperf3 -c %s -p %d -J -t %d' % (
         LOSSY_SERVER, PORT[('bulk', stack)], DURATION))
     for attempt in range(2):
@@ -381,7 +416,7 @@ def main():
     # Phase A: native bulk, xtcp unloaded / loaded.
     start_server('bb', 'iperf3 -s -p %d' % PORT[('bulk', 'native')])
     time.sleep(2)
-    for i in range(LOAD_RUNS):
+    for i in range(LOAD_RUNS if 'A' in PHASES else 0):
         # ABBA: the side that runs first alternates, so neither always
         # follows the insmod/rmmod.
         order = ((0, False), (1, True))
@@ -405,7 +440,7 @@ def main():
         start_server('bb', wrap(stack, 'sockperf sr --tcp -i %s -p %d'
                                 % (SERVER, PORT[('rr', stack)])))
     time.sleep(3)
-    for i in range(RUNS):
+    for i in range(RUNS if 'B' in PHASES else 0):
         for test in ('bulk', 'rr', 'cps'):
             for side, stack in enumerate(('native', 'xtcp')):
                 if test == 'bulk':
@@ -432,7 +467,7 @@ def main():
         stop_server(p)
 
     # Phase C: lossy paths.
-    cc = lossy(res)
+    cc = lossy(res) if 'C' in PHASES else 'phase C not run'
     elapsed = time.time() - t0
 
     rows = [
