@@ -57,9 +57,12 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 KO, RESULTS, CONN, XTCPIZE = sys.argv[1:5]
+XTCPCTL = os.path.join(os.path.dirname(os.path.dirname(XTCPIZE)),
+                       'xtcpctl', 'xtcpctl')
 RUNS = int(os.environ.get('RUNS', '5'))
 LOAD_RUNS = int(os.environ.get('LOAD_RUNS', str(2 * RUNS)))
 DURATION = int(os.environ.get('DURATION', '8'))
@@ -346,10 +349,25 @@ def counters(ns, stack):
     return vals
 
 
+def sockets_mid_run(stack):
+    """The sender's sockets half way through a run, as ss -ti shows them
+    (xtcpctl sockets -i for xtcp)."""
+    time.sleep(DURATION / 2 + 1)
+    if stack == 'native':
+        cmd = 'ip netns exec ca ss -tin dst %s' % LOSSY_SERVER
+    else:
+        cmd = 'ip netns exec ca %s sockets -i dst %s' % (XTCPCTL,
+                                                         LOSSY_SERVER)
+    log('C %s sender, mid-run:\n%s' % (stack, sh(cmd, check=False)))
+
+
 def lossy_bulk(stack):
     if COUNTERS:
         before = {ns: counters(ns, stack) for ns in ('ca', 'cb')}
+        mid = threading.Thread(target=sockets_mid_run, args=(stack,))
+        mid.start()
         r = lossy_bulk_run(stack)
+        mid.join()
         for ns, old in before.items():
             new = counters(ns, stack)
             log('C %s %s: %s' % (stack, 'sender' if ns == 'ca' else
