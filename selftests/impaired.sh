@@ -125,12 +125,13 @@ else
 	pairs="xtcp:xtcp xtcp:tcp tcp:xtcp"
 	[ "$full" = 1 ] && rotate=0
 fi
-# transfers per scenario (the big one's rotation counts them)
-# shellcheck disable=SC2086
-ncombos=$(set -- $families; echo $#)
+# transfers per scenario (the big one's rotation counts them); arrays,
+# not a subshell per count: processes are slow under TCG
+# shellcheck disable=SC2206
+fam_list=($families) pair_list=($pairs)
+ncombos=${#fam_list[@]}
 [ "$one_family" = 1 ] && ncombos=1
-# shellcheck disable=SC2086
-[ "$rotate" = 1 ] || ncombos=$((ncombos * $(set -- $pairs; echo $#)))
+[ "$rotate" = 1 ] || ncombos=$((ncombos * ${#pair_list[@]}))
 diag "impaired: $mb MiB each way, limit ${tmo}s per transfer," \
 	"pairs: $pairs ($([ $rotate = 1 ] && echo rotated || echo all))${big_mb:+,}" \
 	"${big_mb:+one $big_mb MiB transfer per scenario (limit ${big_tmo}s)}"
@@ -174,9 +175,11 @@ for ns in "$A" "$B"; do
 done
 
 # start_xfer FAM C S [BYTES LIMIT]: one xtcp_conn xfer in the
-# background (BYTES each way, default $bytes), its output in $tmpd/N.out.  The transfers of one scenario (one per family, or all
-# pairings with IMPAIRED_PAIRS/IMPAIRED_FULL) run at once over the
-# impaired link, so they share it, as flows on a real path do.
+# background (BYTES each way, default $bytes; LIMIT seconds, default
+# $tmo), its output in $tmpd/N.out.  The transfers of one scenario (one
+# per family, or all pairings with IMPAIRED_PAIRS/IMPAIRED_FULL) run at
+# once over the impaired link, so they share it, as flows on a real
+# path do.
 port=21000
 nx=0
 started=()
